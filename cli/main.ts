@@ -1,0 +1,32 @@
+/**
+ * CLI entry: `flota <command> [options]`. Each command lives in cli/commands/<name>.ts and exports
+ * `run(args: string[]): Promise<number>` (the exit code). Commands are loaded lazily so `flota validate` never pays for
+ * loading cdktf or the AWS SDK.
+ */
+type Command = { summary: string; load: () => Promise<{ run(args: string[]): Promise<number> }> };
+
+const COMMANDS: Record<string, Command> = {
+  validate: { summary: 'validate the manifest (tenants/) and print every error', load: () => import('./commands/validate') },
+  synth: { summary: 'validate, then synthesize every stack into cdktf.out/', load: () => import('./commands/synth') },
+};
+
+function usage(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((name) => name.length));
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`);
+  return `usage: flota <command> [options]\n\ncommands:\n${lines.join('\n')}\n\nRun 'flota <command> --help' for a command's options.\n`;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...args] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(usage());
+    return name === undefined ? 2 : 0;
+  }
+  const command = COMMANDS[name];
+  if (command === undefined) {
+    process.stderr.write(`flota: unknown command '${name}'\n\n${usage()}`);
+    return 2;
+  }
+  const module = await command.load();
+  return module.run(args);
+}

@@ -1,0 +1,79 @@
+/**
+ * The one place that names flota's CloudWatch metrics. Functions emit them (Embedded Metric Format via Powertools),
+ * dashboards chart them and SLO alert rules query them, so all three import from here.
+ *
+ * Every metric is emitted with TWO dimension sets, [Service] and [Service, Tenant]: CloudWatch computes percentiles only
+ * over raw values of one dimension combination, so the [Service] set is what makes fleet-wide p99 a true percentile
+ * instead of an average of per-tenant percentiles.
+ */
+export const METRICS_NAMESPACE = 'Flota';
+
+/** Dimension names. */
+export const DIMENSION = {
+  service: 'Service',
+  tenant: 'Tenant',
+} as const;
+
+/** Values of the Service dimension. */
+export const SERVICE = {
+  api: 'api',
+  ingest: 'ingest',
+} as const;
+export type ServiceName = (typeof SERVICE)[keyof typeof SERVICE];
+
+/** API function metrics (Service = api). */
+export const API_METRIC = {
+  /** Count of requests handled (every status). */
+  requests: 'Requests',
+  /** Count of 5xx responses. availability SLI = 1 − ServerErrors / Requests. */
+  serverErrors: 'ServerErrors',
+  /** Count of 4xx responses. */
+  clientErrors: 'ClientErrors',
+  /** Count of requests slower than the tenant's latency SLO threshold. latency SLI = 1 − SlowRequests / Requests. */
+  slowRequests: 'SlowRequests',
+  /** Request duration in milliseconds (one raw value per request, so percentiles work). */
+  latency: 'Latency',
+} as const;
+
+/** Ingest function metrics (Service = ingest). */
+export const INGEST_METRIC = {
+  /** Records committed to the database (duplicates of already-stored records not counted). */
+  recordsIngested: 'RecordsIngested',
+  /** Records rejected as invalid and reported as batch item failures. */
+  recordsRejected: 'RecordsRejected',
+  /** Milliseconds from publish (SNS/SQS sent timestamp) to database commit, one value per record. */
+  ingestLag: 'IngestLag',
+  /** Records whose lag exceeded the tenant's freshness threshold. freshness SLI = 1 − StaleRecords / RecordsIngested. */
+  staleRecords: 'StaleRecords',
+} as const;
+
+/** The SLIs, as ratios of the metrics above. */
+export const SLI = {
+  availability: { service: SERVICE.api, bad: API_METRIC.serverErrors, total: API_METRIC.requests },
+  latency: { service: SERVICE.api, bad: API_METRIC.slowRequests, total: API_METRIC.requests },
+  freshness: { service: SERVICE.ingest, bad: INGEST_METRIC.staleRecords, total: INGEST_METRIC.recordsIngested },
+} as const;
+export type SliName = keyof typeof SLI;
+
+/**
+ * Environment variables the tenant stack sets on each function (constructs write them, handlers read them).
+ * Keep the names here so both sides agree.
+ */
+export const FUNCTION_ENV = {
+  tenantId: 'FLOTA_TENANT_ID',
+  /** ARN of the RDS-managed master user secret (JSON with username/password). */
+  dbSecretArn: 'FLOTA_DB_SECRET_ARN',
+  dbHost: 'FLOTA_DB_HOST',
+  dbPort: 'FLOTA_DB_PORT',
+  dbName: 'FLOTA_DB_NAME',
+  /** Connections per container, from the model's connection budget. */
+  dbPoolSize: 'FLOTA_DB_POOL_SIZE',
+  /** SNS topic the API publishes to. */
+  topicArn: 'FLOTA_TOPIC_ARN',
+  /** Latency SLO threshold in ms: requests slower than this count as SlowRequests. */
+  latencyThresholdMs: 'FLOTA_LATENCY_THRESHOLD_MS',
+  /** Freshness SLO threshold in seconds: records older than this at commit count as StaleRecords. */
+  freshnessThresholdSeconds: 'FLOTA_FRESHNESS_THRESHOLD_S',
+  /** Largest accepted request body in bytes. */
+  maxBodyBytes: 'FLOTA_MAX_BODY_BYTES',
+} as const;
