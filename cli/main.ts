@@ -8,6 +8,7 @@ type Command = { summary: string; load: () => Promise<{ run(args: string[]): Pro
 const COMMANDS: Record<string, Command> = {
   validate: { summary: 'validate the manifest (tenants/) and print every error', load: () => import('./commands/validate') },
   synth: { summary: 'validate, then synthesize every stack into cdktf.out/', load: () => import('./commands/synth') },
+  changed: { summary: 'stacks affected by the commits in --base...--head, as JSON for CI', load: () => import('./commands/changed') },
 };
 
 function usage(): string {

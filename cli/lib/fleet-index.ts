@@ -1,0 +1,62 @@
+/**
+ * The slice of the fleet model the delivery commands need (stack names and deploy waves), loaded from the manifest
+ * as it is at a git ref, so `flota changed --head <ref>` reads the manifest of the change, not of the working tree.
+ */
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import type { FleetModel } from '../../stacks/model/types';
+import { listFilesAt, readFileAt, resolveCommit } from './git';
+
+/** Deploy workflow jobs exist for waves 1..MAX_WAVES (.github/workflows/deploy.yml: wave-1, wave-2, wave-3). */
+export const MAX_WAVES = 3;
+
+/** Manifest directory, relative to the repository root. */
+export const MANIFEST_DIR = 'tenants';
+
+export interface FleetIndexTenant {
+  readonly id: string;
+  readonly stackName: string;
+  readonly wave: number;
+}
+
+export interface FleetIndex {
+  readonly platformStackName: string;
+  readonly observabilityStackName: string;
+  /** Sorted by id. */
+  readonly tenants: readonly FleetIndexTenant[];
+}
+
+export function fleetIndexFromModel(model: FleetModel): FleetIndex {
+  return {
+    platformStackName: model.platformStackName,
+    observabilityStackName: model.observability.stackName,
+    tenants: model.tenants
+      .map((tenant) => ({ id: tenant.id, stackName: tenant.stackName, wave: tenant.wave }))
+      .sort((a, b) => a.id.localeCompare(b.id)),
+  };
+}
+
+/** Loads and validates a manifest directory into a fleet index (normally `fleetIndexFromModel(loadFleet(dir))`). */
+export type FleetLoader = (manifestDir: string) => FleetIndex;
+
+/**
+ * Loads the fleet index from the manifest at `ref`: the manifest files are copied out of git into a scratch
+ * directory and loaded there with `loadFleet`, so the answer never depends on uncommitted edits.
+ */
+export function loadFleetIndexAt(cwd: string, ref: string, load: FleetLoader): FleetIndex {
+  resolveCommit(cwd, ref);
+  const scratch = mkdtempSync(join(tmpdir(), 'flota-manifest-'));
+  try {
+    const prefix = `${MANIFEST_DIR}/`;
+    for (const path of listFilesAt(cwd, ref, MANIFEST_DIR)) {
+      const target = join(scratch, MANIFEST_DIR, path.slice(prefix.length));
+      mkdirSync(dirname(target), { recursive: true });
+      writeFileSync(target, readFileAt(cwd, ref, path));
+    }
+    mkdirSync(join(scratch, MANIFEST_DIR), { recursive: true });
+    return load(join(scratch, MANIFEST_DIR));
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
