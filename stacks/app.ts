@@ -1,0 +1,47 @@
+/**
+ * Builds every stack of the fleet from a FleetModel. No I/O besides cdktf's own synthesis; callers (stacks/main.ts, the
+ * CLI, tests) load the model and bundle the functions first.
+ */
+import { App } from 'cdktf';
+import type { FunctionBundles } from './assets/bundle';
+import type { FleetModel } from './model/types';
+import { PlatformStack } from './platform-stack';
+import { TenantStack } from './tenant-stack';
+
+export interface FleetAppInputs {
+  readonly fleet: FleetModel;
+  readonly bundles: FunctionBundles;
+  readonly migrationsChecksum: string;
+}
+
+export interface FleetStacks {
+  readonly platform: PlatformStack;
+  readonly tenants: readonly TenantStack[];
+}
+
+/** Adds the platform stack and one stack per tenant (ids sorted: output order never depends on file order). */
+export function addFleetStacks(app: App, inputs: FleetAppInputs): FleetStacks {
+  const { fleet } = inputs;
+  const platform = new PlatformStack(app, { fleet });
+  const tenants = [...fleet.tenants]
+    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+    .map(
+      (tenant) =>
+        new TenantStack(app, {
+          fleet,
+          tenant,
+          bundles: inputs.bundles,
+          migrationsChecksum: inputs.migrationsChecksum,
+        }),
+    );
+  // ── observability stack ── the lead wires `new ObservabilityStack(app, { fleet })` (stacks/observability-stack.ts) here.
+  return { platform, tenants };
+}
+
+/** Creates the app (outdir given explicitly: constructs never read the environment) and synthesizes the fleet into it. */
+export function synthesizeFleet(inputs: FleetAppInputs, outdir: string): { stackNames: string[] } {
+  const app = new App({ outdir, stackTraces: false, skipValidation: false });
+  const { platform, tenants } = addFleetStacks(app, inputs);
+  app.synth();
+  return { stackNames: [platform.node.id, ...tenants.map((stack) => stack.node.id)] };
+}

@@ -1,0 +1,37 @@
+import { S3Backend, type TerraformStack } from 'cdktf';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import type { StateBackendModel } from '../model/types';
+
+export interface StackFoundationProps {
+  readonly stackName: string;
+  readonly state: StateBackendModel;
+  readonly region: string;
+  /** Applied to every taggable resource through the provider's default_tags. */
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+/** State key of a stack: `${keyPrefix}/${stackName}.tfstate` (one state file per stack = one blast radius). */
+export function stateKey(state: StateBackendModel, stackName: string): string {
+  return `${state.keyPrefix}/${stackName}.tfstate`;
+}
+
+/**
+ * Every flota stack's S3 backend and AWS provider. cdktf 0.21's S3Backend has no `use_lockfile` (terraform ≥ 1.10
+ * S3-native locking), so it is set with an override on the synthesized backend block.
+ */
+export function addBackendAndProvider(stack: TerraformStack, props: StackFoundationProps): AwsProvider {
+  const { state } = props;
+  new S3Backend(stack, {
+    bucket: state.bucket,
+    key: stateKey(state, props.stackName),
+    region: state.region,
+    encrypt: state.encrypt,
+    kmsKeyId: state.kmsKeyId,
+    dynamodbTable: state.dynamodbTable,
+  });
+  if (state.useLockfile) stack.addOverride('terraform.backend.s3.use_lockfile', true);
+  return new AwsProvider(stack, 'aws', {
+    region: props.region,
+    defaultTags: [{ tags: { ...props.tags } }],
+  });
+}

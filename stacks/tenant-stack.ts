@@ -1,0 +1,230 @@
+import { Construct } from 'constructs';
+import { TerraformOutput, TerraformStack } from 'cdktf';
+import { LambdaEventSourceMapping } from '@cdktf/provider-aws/lib/lambda-event-source-mapping';
+import { LambdaInvocation } from '@cdktf/provider-aws/lib/lambda-invocation';
+import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
+import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
+import { FUNCTION_ENV, METRICS_NAMESPACE, SERVICE } from '../functions/shared/telemetry';
+import type { FunctionBundles } from './assets/bundle';
+import type { FleetModel, TenantModel } from './model/types';
+import { AwsContext } from './constructs/aws-context';
+import { NetworkLookup } from './constructs/network-lookup';
+import { addBackendAndProvider } from './constructs/stack-backend';
+import { TenantApi } from './constructs/tenant-api';
+import { TenantDatabase } from './constructs/tenant-database';
+import { TenantFunction } from './constructs/tenant-function';
+import { TenantKey } from './constructs/tenant-key';
+import { TenantMessaging } from './constructs/tenant-messaging';
+
+export interface TenantStackProps {
+  readonly fleet: FleetModel;
+  readonly tenant: TenantModel;
+  /** The shared function zips (built once per synth). */
+  readonly bundles: FunctionBundles;
+  /** Changes when the SQL migrations change: re-runs the migrate function on deploy. */
+  readonly migrationsChecksum: string;
+}
+
+/** The migrate function runs alone (reserved concurrency 1) and may take a while on a large table. */
+const MIGRATE = { timeoutSeconds: 300, memoryMb: 256, reservedConcurrency: 1 } as const;
+
+/** RDS CA bundle shipped in the Lambda Node.js runtime: lets `pg` verify the database certificate. */
+const RDS_CA_BUNDLE = '/var/runtime/ca-cert.pem';
+
+/**
+ * One tenant's isolated pipeline (one state file = one blast radius): KMS key, SNS → SQS (+ DLQ) → ingest Lambda → RDS
+ * PostgreSQL, and an API-key-protected REST API backed by the API Lambda. It references nothing outside itself except
+ * the platform network, which it looks up by tag.
+ */
+export class TenantStack extends TerraformStack {
+  readonly key: TenantKey;
+  readonly messaging: TenantMessaging;
+  readonly database: TenantDatabase;
+  readonly ingest: TenantFunction;
+  readonly api: TenantFunction;
+  readonly migrate: TenantFunction;
+  readonly httpApi: TenantApi;
+
+  constructor(scope: Construct, props: TenantStackProps) {
+    const { fleet, tenant, bundles } = props;
+    const { names } = tenant;
+    super(scope, tenant.stackName);
+    addBackendAndProvider(this, { stackName: tenant.stackName, state: fleet.state, region: fleet.region, tags: tenant.tags });
+    const aws = new AwsContext(this, 'account', { region: fleet.region });
+    const network = new NetworkLookup(this, 'network', { lookupTag: fleet.network.lookupTag });
+
+    this.key = new TenantKey(this, 'key', {
+      aws,
+      alias: names.kmsAlias,
+      description: `flota tenant ${tenant.id}: queue, topic, database, secrets and logs`,
+      logGroupNames: [names.ingestLogGroup, names.apiLogGroup, names.migrateLogGroup, names.apiAccessLogGroup],
+      topicArn: aws.arn('sns', names.topic),
+    });
+    const keyArn = this.key.arn;
+
+    this.messaging = new TenantMessaging(this, 'messaging', {
+      aws,
+      topicName: names.topic,
+      queueName: names.queue,
+      deadLetterQueueName: names.deadLetterQueue,
+      keyArn,
+      ingest: tenant.ingest,
+    });
+
+    // The functions' security group: HTTPS to the VPC endpoints and PostgreSQL to this tenant's database, nothing else.
+    const functionsSecurityGroup = new SecurityGroup(this, 'functions-security-group', {
+      name: names.lambdaSecurityGroup,
+      description: `flota tenant ${tenant.id}: Lambda functions`,
+      vpcId: network.vpcId,
+    });
+    this.database = new TenantDatabase(this, 'database', {
+      database: tenant.database,
+      names,
+      vpcId: network.vpcId,
+      subnetIds: network.privateSubnetIds,
+      clientSecurityGroupId: functionsSecurityGroup.id,
+      keyArn,
+    });
+    new VpcSecurityGroupEgressRule(this, 'functions-egress-endpoints', {
+      securityGroupId: functionsSecurityGroup.id,
+      description: 'HTTPS to the AWS service VPC endpoints',
+      ipProtocol: 'tcp',
+      fromPort: 443,
+      toPort: 443,
+      cidrIpv4: network.vpcCidrBlock,
+    });
+    new VpcSecurityGroupEgressRule(this, 'functions-egress-database', {
+      securityGroupId: functionsSecurityGroup.id,
+      description: "PostgreSQL to the tenant's database",
+      ipProtocol: 'tcp',
+      fromPort: tenant.database.port,
+      toPort: tenant.database.port,
+      referencedSecurityGroupId: this.database.securityGroup.id,
+    });
+
+    const budget = tenant.connectionBudget;
+    const databaseEnv = (service: string, poolSize: number): Record<string, string> => ({
+      [FUNCTION_ENV.tenantId]: tenant.id,
+      [FUNCTION_ENV.dbSecretArn]: this.database.masterSecretArn,
+      [FUNCTION_ENV.dbHost]: this.database.instance.address,
+      [FUNCTION_ENV.dbPort]: String(tenant.database.port),
+      [FUNCTION_ENV.dbName]: tenant.database.databaseName,
+      [FUNCTION_ENV.dbPoolSize]: String(poolSize),
+      NODE_EXTRA_CA_CERTS: RDS_CA_BUNDLE,
+      POWERTOOLS_SERVICE_NAME: service,
+      POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+    });
+    const readDatabaseSecret = [
+      {
+        Sid: 'ReadDatabaseSecret',
+        Effect: 'Allow' as const,
+        Action: 'secretsmanager:GetSecretValue',
+        Resource: this.database.masterSecretArn,
+      },
+    ];
+    const common = {
+      aws,
+      keyArn,
+      logRetentionDays: tenant.logRetentionDays,
+      subnetIds: network.privateSubnetIds,
+      securityGroupIds: [functionsSecurityGroup.id],
+    };
+
+    this.ingest = new TenantFunction(this, 'ingest', {
+      ...common,
+      functionName: names.ingestFunction,
+      roleName: names.ingestRole,
+      logGroupName: names.ingestLogGroup,
+      bundle: bundles.ingest,
+      timeoutSeconds: tenant.ingest.timeoutSeconds,
+      memoryMb: tenant.ingest.memoryMb,
+      environment: {
+        ...databaseEnv(SERVICE.ingest, budget.ingestPoolSize),
+        [FUNCTION_ENV.freshnessThresholdSeconds]: String(tenant.slo.freshness.withinSeconds),
+      },
+      statements: [
+        {
+          Sid: 'ConsumeOwnQueue',
+          Effect: 'Allow',
+          Action: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ChangeMessageVisibility'],
+          Resource: this.messaging.queue.arn,
+        },
+        ...readDatabaseSecret,
+        { Sid: 'DecryptWithTenantKey', Effect: 'Allow', Action: 'kms:Decrypt', Resource: keyArn },
+      ],
+    });
+    new LambdaEventSourceMapping(this, 'ingest-event-source', {
+      eventSourceArn: this.messaging.queue.arn,
+      functionName: this.ingest.function.arn,
+      batchSize: tenant.ingest.batchSize,
+      maximumBatchingWindowInSeconds: tenant.ingest.batchingWindowSeconds,
+      // A poison record is reported individually and retried/dead-lettered alone; it never blocks its batch.
+      functionResponseTypes: ['ReportBatchItemFailures'],
+      scalingConfig: { maximumConcurrency: tenant.ingest.maxConcurrency },
+    });
+
+    this.api = new TenantFunction(this, 'api', {
+      ...common,
+      functionName: names.apiFunction,
+      roleName: names.apiRole,
+      logGroupName: names.apiLogGroup,
+      bundle: bundles.api,
+      timeoutSeconds: tenant.api.timeoutSeconds,
+      memoryMb: tenant.api.memoryMb,
+      reservedConcurrency: tenant.api.reservedConcurrency,
+      environment: {
+        ...databaseEnv(SERVICE.api, budget.apiPoolSize),
+        [FUNCTION_ENV.topicArn]: this.messaging.topic.arn,
+        [FUNCTION_ENV.latencyThresholdMs]: String(tenant.slo.latency.thresholdMs),
+        [FUNCTION_ENV.maxBodyBytes]: String(tenant.api.maxBodyBytes),
+      },
+      statements: [
+        { Sid: 'PublishToOwnTopic', Effect: 'Allow', Action: 'sns:Publish', Resource: this.messaging.topic.arn },
+        ...readDatabaseSecret,
+        {
+          Sid: 'EncryptWithTenantKey',
+          Effect: 'Allow',
+          Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+          Resource: keyArn,
+        },
+      ],
+    });
+
+    this.migrate = new TenantFunction(this, 'migrate', {
+      ...common,
+      functionName: names.migrateFunction,
+      roleName: names.migrateRole,
+      logGroupName: names.migrateLogGroup,
+      bundle: bundles.migrate,
+      timeoutSeconds: MIGRATE.timeoutSeconds,
+      memoryMb: MIGRATE.memoryMb,
+      reservedConcurrency: MIGRATE.reservedConcurrency,
+      environment: databaseEnv('migrate', budget.migratePoolSize),
+      statements: [
+        ...readDatabaseSecret,
+        { Sid: 'DecryptWithTenantKey', Effect: 'Allow', Action: 'kms:Decrypt', Resource: keyArn },
+      ],
+    });
+    // Runs the migrations on deploy: again whenever the migrations change or the database is replaced.
+    new LambdaInvocation(this, 'migrate-invocation', {
+      functionName: this.migrate.function.functionName,
+      input: JSON.stringify({ action: 'migrate', tenantId: tenant.id }),
+      triggers: { migrations: props.migrationsChecksum, database: this.database.instance.address },
+    });
+
+    this.httpApi = new TenantApi(this, 'http-api', {
+      api: tenant.api,
+      names,
+      functionInvokeArn: this.api.function.invokeArn,
+      functionName: this.api.function.functionName,
+      keyArn,
+      logRetentionDays: tenant.logRetentionDays,
+    });
+
+    new TerraformOutput(this, 'api_url', { value: this.httpApi.invokeUrl });
+    new TerraformOutput(this, 'api_key_secret_name', { value: names.apiKeySecret });
+    new TerraformOutput(this, 'topic_arn', { value: this.messaging.topic.arn });
+    new TerraformOutput(this, 'queue_url', { value: this.messaging.queue.url });
+    new TerraformOutput(this, 'dead_letter_queue_url', { value: this.messaging.deadLetterQueue.url });
+  }
+}
