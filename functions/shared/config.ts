@@ -1,0 +1,120 @@
+/**
+ * Reads and validates the environment the tenant stack sets on each function (names in telemetry.ts FUNCTION_ENV).
+ * A missing or malformed variable fails at cold start with one message naming every bad variable, instead of an
+ * `undefined` deep inside a query.
+ */
+import { z } from 'zod';
+import { FUNCTION_ENV } from './telemetry';
+
+/** Thrown when the function environment is incomplete or malformed. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly problems: string[]) {
+    super(`invalid function environment:\n  ${problems.join('\n  ')}`);
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+const nonEmpty = z.string().trim().min(1, { error: 'must not be empty' });
+const positiveInt = z.coerce.number().int({ error: 'must be an integer' }).positive({ error: 'must be > 0' });
+const port = z.coerce.number().int({ error: 'must be an integer' }).min(1).max(65535);
+const tenantId = nonEmpty.regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, { error: 'must be a tenant id (letters, digits, - and _)' });
+
+/** Where and how to connect to the tenant database. */
+export type DatabaseConfig =
+  | {
+      /** Local development and tests: a full connection string (DATABASE_URL), no secret, TLS as the URL says. */
+      kind: 'url';
+      connectionString: string;
+      poolSize: number;
+    }
+  | {
+      /** Lambda: RDS endpoint from the environment, credentials from the RDS-managed Secrets Manager secret, verified TLS. */
+      kind: 'rds';
+      secretArn: string;
+      host: string;
+      port: number;
+      database: string;
+      poolSize: number;
+    };
+
+/** Default connections per container when FLOTA_DB_POOL_SIZE is unset (Lambda handles one event at a time). */
+export const DEFAULT_DB_POOL_SIZE = 2;
+
+/** Reads the database settings: DATABASE_URL wins (local/tests); otherwise all FLOTA_DB_* variables are required. */
+export function loadDatabaseConfig(env: Env = process.env): DatabaseConfig {
+  const problems: string[] = [];
+  const poolSize = read(env, FUNCTION_ENV.dbPoolSize, positiveInt, problems, DEFAULT_DB_POOL_SIZE);
+  const url = env.DATABASE_URL?.trim();
+  if (url) {
+    if (problems.length > 0) throw new ConfigError(problems);
+    return { kind: 'url', connectionString: url, poolSize: poolSize! };
+  }
+  const secretArn = read(env, FUNCTION_ENV.dbSecretArn, nonEmpty, problems);
+  const host = read(env, FUNCTION_ENV.dbHost, nonEmpty, problems);
+  const dbPort = read(env, FUNCTION_ENV.dbPort, port, problems, 5432);
+  const database = read(env, FUNCTION_ENV.dbName, nonEmpty, problems);
+  if (problems.length > 0) {
+    throw new ConfigError([...problems, '(set DATABASE_URL instead to connect without Secrets Manager, e.g. locally)']);
+  }
+  return { kind: 'rds', secretArn: secretArn!, host: host!, port: dbPort!, database: database!, poolSize: poolSize! };
+}
+
+/** Settings of the ingest function. */
+export interface IngestConfig {
+  tenantId: string;
+  /** Records whose publish→commit lag exceeds this count as StaleRecords. */
+  freshnessThresholdSeconds: number;
+}
+
+export function loadIngestConfig(env: Env = process.env): IngestConfig {
+  const problems: string[] = [];
+  const id = read(env, FUNCTION_ENV.tenantId, tenantId, problems);
+  const freshness = read(env, FUNCTION_ENV.freshnessThresholdSeconds, positiveInt, problems);
+  if (problems.length > 0) throw new ConfigError(problems);
+  return { tenantId: id!, freshnessThresholdSeconds: freshness! };
+}
+
+/** Settings of the API function. */
+export interface ApiConfig {
+  tenantId: string;
+  topicArn: string;
+  /** Requests slower than this count as SlowRequests. */
+  latencyThresholdMs: number;
+  /** Largest accepted request body. */
+  maxBodyBytes: number;
+}
+
+export function loadApiConfig(env: Env = process.env): ApiConfig {
+  const problems: string[] = [];
+  const id = read(env, FUNCTION_ENV.tenantId, tenantId, problems);
+  const topicArn = read(env, FUNCTION_ENV.topicArn, nonEmpty, problems);
+  const latency = read(env, FUNCTION_ENV.latencyThresholdMs, positiveInt, problems);
+  const maxBody = read(env, FUNCTION_ENV.maxBodyBytes, positiveInt, problems);
+  if (problems.length > 0) throw new ConfigError(problems);
+  return { tenantId: id!, topicArn: topicArn!, latencyThresholdMs: latency!, maxBodyBytes: maxBody! };
+}
+
+/** Settings of the migrate function (tenant id only labels logs). */
+export function loadTenantId(env: Env = process.env): string {
+  const problems: string[] = [];
+  const id = read(env, FUNCTION_ENV.tenantId, tenantId, problems);
+  if (problems.length > 0) throw new ConfigError(problems);
+  return id!;
+}
+
+function read<T>(env: Env, name: string, schema: z.ZodType<T>, problems: string[], fallback?: T): T | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') {
+    if (fallback !== undefined) return fallback;
+    problems.push(`${name} is not set (the tenant stack sets it; locally export ${name}=…)`);
+    return undefined;
+  }
+  const result = schema.safeParse(raw);
+  if (!result.success) {
+    problems.push(`${name}=${JSON.stringify(raw)} ${result.error.issues.map((issue) => issue.message).join('; ')}`);
+    return undefined;
+  }
+  return result.data;
+}

@@ -1,0 +1,174 @@
+/**
+ * PostgreSQL access shared by the functions: one pg Pool per container, created on first use and reused across invocations.
+ *
+ * In Lambda, credentials come from the RDS-managed Secrets Manager secret (Powertools Parameters, cached for
+ * {@link SECRET_MAX_AGE_SECONDS}; the password is resolved per NEW connection, so a rotated password is picked up without a
+ * cold start) and the connection uses TLS with certificate verification. The Node.js Lambda runtimes trust the RDS
+ * certificate authorities only through the bundle the tenant stack points `NODE_EXTRA_CA_CERTS` at
+ * (`/var/runtime/ca-cert.pem`, which includes the Amazon RDS CAs); without it verification fails with
+ * SELF_SIGNED_CERT_IN_CHAIN — do not "fix" that by disabling `rejectUnauthorized`.
+ *
+ * Locally and in tests, `DATABASE_URL` overrides all of that (see config.ts).
+ */
+import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
+import { Pool, type PoolConfig } from 'pg';
+import { z } from 'zod';
+import { loadDatabaseConfig, type DatabaseConfig } from './config';
+
+/** How long a fetched secret is trusted before Secrets Manager is asked again. */
+export const SECRET_MAX_AGE_SECONDS = 300;
+/** Give up connecting after this long (then the caller sees a database-unavailable error). */
+export const CONNECT_TIMEOUT_MS = 5_000;
+/** Server-side cap on any one statement, so a stuck query cannot eat the whole Lambda timeout. */
+export const STATEMENT_TIMEOUT_MS = 20_000;
+
+/** Thrown when the database secret is missing fields. */
+export class DatabaseSecretError extends Error {
+  override readonly name = 'DatabaseSecretError';
+}
+
+const RdsSecretSchema = z.object({ username: z.string().min(1), password: z.string().min(1) });
+
+/** Options beyond node-postgres' own, for {@link createPool}. */
+export interface CreatePoolOptions {
+  /** Called when an idle pooled connection fails (e.g. the server restarted). Defaults to writing to stderr. */
+  onIdleError?: (error: Error) => void;
+}
+
+/**
+ * Creates a pool with flota's defaults (connect timeout, statement timeout, TCP keepalive) and an idle-error listener —
+ * without one, a database restart would crash the process through an unhandled 'error' event.
+ */
+export function createPool(config: PoolConfig, options: CreatePoolOptions = {}): Pool {
+  const pool = new Pool({
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    statement_timeout: STATEMENT_TIMEOUT_MS,
+    keepAlive: true,
+    ...config,
+  });
+  pool.on('error', options.onIdleError ?? ((error) => console.error(`idle database connection failed: ${error.message}`)));
+  return pool;
+}
+
+/** Builds the node-postgres config for a validated {@link DatabaseConfig}. Exposed for tests and the dev fleet. */
+export async function poolConfigFor(config: DatabaseConfig): Promise<PoolConfig> {
+  if (config.kind === 'url') return { connectionString: config.connectionString, max: config.poolSize };
+  const secret = await readSecret(config.secretArn, false);
+  return {
+    host: config.host,
+    port: config.port,
+    database: config.database,
+    user: secret.username,
+    // Resolved for every new connection: cached, and re-fetched after rotation (see invalidateCredentials).
+    password: async () => (await readSecret(config.secretArn, consumeForceRefresh())).password,
+    ssl: { rejectUnauthorized: true },
+    max: config.poolSize,
+  };
+}
+
+let forceRefresh = false;
+function consumeForceRefresh(): boolean {
+  const value = forceRefresh;
+  forceRefresh = false;
+  return value;
+}
+
+/** Makes the next new connection re-read the secret (call after an authentication failure: the password was rotated). */
+export function invalidateCredentials(): void {
+  forceRefresh = true;
+}
+
+async function readSecret(secretArn: string, forceFetch: boolean): Promise<z.infer<typeof RdsSecretSchema>> {
+  const value = await getSecret(secretArn, { transform: 'json', maxAge: SECRET_MAX_AGE_SECONDS, forceFetch });
+  const parsed = RdsSecretSchema.safeParse(value);
+  if (!parsed.success) {
+    throw new DatabaseSecretError(`secret ${secretArn} must be JSON with non-empty "username" and "password"`);
+  }
+  return parsed.data;
+}
+
+let sharedPool: Promise<Pool> | undefined;
+
+/**
+ * The container's pool, configured from the environment on first call and reused by every later invocation.
+ * A failed first attempt (e.g. Secrets Manager unreachable) is not cached, so the next invocation retries.
+ */
+export function getPool(env: Record<string, string | undefined> = process.env): Promise<Pool> {
+  if (!sharedPool) {
+    sharedPool = poolConfigFor(loadDatabaseConfig(env)).then((config) => createPool(config));
+    sharedPool.catch(() => {
+      sharedPool = undefined;
+    });
+  }
+  return sharedPool;
+}
+
+/** Ends the shared pool (tests and the local dev fleet; Lambda never needs it). */
+export async function closePool(): Promise<void> {
+  const pool = sharedPool;
+  sharedPool = undefined;
+  if (pool) await (await pool).end();
+}
+
+/** Network-level error codes that mean "could not reach or lost the server". */
+const UNAVAILABLE_NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
+
+/** SQLSTATEs that mean the server is unavailable, overloaded or refused us for now (retrying later can succeed). */
+const UNAVAILABLE_SQLSTATES = new Set([
+  '57P01', // admin_shutdown
+  '57P02', // crash_shutdown
+  '57P03', // cannot_connect_now (starting up, recovering)
+  '57014', // query_canceled (statement_timeout under load)
+  '53000', // insufficient_resources
+  '53100', // disk_full
+  '53200', // out_of_memory
+  '53300', // too_many_connections
+  '53400', // configuration_limit_exceeded
+  '28P01', // invalid_password (secret rotated; see invalidateCredentials)
+  '28000', // invalid_authorization_specification
+  '40001', // serialization_failure
+  '40P01', // deadlock_detected
+  '55P03', // lock_not_available
+]);
+
+/** node-postgres messages for connection loss and pool timeouts, which carry no code. */
+const UNAVAILABLE_MESSAGES = [
+  /connection terminated/i,
+  /timeout exceeded when trying to connect/i,
+  /connection timeout/i,
+  /not queryable/i,
+  /cannot use a pool after calling end/i,
+  /server closed the connection unexpectedly/i,
+];
+
+/**
+ * True when `error` means the database cannot serve us right now — connection refused/reset/timed out, server shutting down
+ * or starting, too many connections, credentials being rotated — so the caller should answer 503 / let SQS retry the
+ * whole batch, rather than treat the input as bad.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, message, errors } = error as { code?: unknown; message?: unknown; errors?: unknown };
+  if (typeof code === 'string') {
+    if (UNAVAILABLE_NETWORK_CODES.has(code) || UNAVAILABLE_SQLSTATES.has(code) || code.startsWith('08')) return true;
+  }
+  // Node's happy-eyeballs connect (several addresses) rejects with an AggregateError of per-address errors.
+  if (Array.isArray(errors) && errors.some((inner) => isDatabaseUnavailable(inner))) return true;
+  return typeof message === 'string' && UNAVAILABLE_MESSAGES.some((pattern) => pattern.test(message));
+}
+
+/** True for authentication failures (after which {@link invalidateCredentials} should be called). */
+export function isAuthenticationFailure(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === '28P01' || code === '28000';
+}
