@@ -1,0 +1,101 @@
+/**
+ * Sizing: a tenant's effective database / ingest / API settings (its tier's values with its own overrides on top), the
+ * database's `max_connections`, and the connection budget that proves Lambda concurrency can never exhaust it.
+ *
+ * Worst case = ingest maxConcurrency × ingest pool + API reserved concurrency × API pool + migrate (1 container × 1)
+ * and must stay ≤ floor(80 % × max_connections): the other 20 % is for superuser_reserved_connections, RDS monitoring,
+ * humans running psql during an incident, and Lambda containers that linger a moment after their replacement started.
+ */
+import { INSTANCE_CLASS_MEMORY_GIB, type TenantManifest, type TierManifest } from '../manifest/schema';
+import type { ConnectionBudgetModel } from './types';
+
+/** PostgreSQL on RDS: the current major (17) and the version/family the stacks deploy. */
+export const POSTGRES = { engineVersion: '17.6', parameterGroupFamily: 'postgres17', port: 5432 } as const;
+
+/** Share of max_connections the functions may use. */
+export const CONNECTION_BUDGET_FRACTION = 0.8;
+
+/** RDS PostgreSQL default: LEAST({DBInstanceClassMemory/9531392}, 5000). */
+const BYTES_PER_CONNECTION = 9531392;
+const MAX_CONNECTIONS_CAP = 5000;
+/**
+ * DBInstanceClassMemory is the instance memory minus what RDS reserves for the OS and its agents; assume 75 % of the
+ * nominal memory (conservative for every class in the table), so the value we set is one the instance can really hold.
+ */
+const USABLE_MEMORY_FRACTION = 0.75;
+
+/** `max_connections` the parameter group sets for this instance class. Throws for an unknown class (the schema forbids it). */
+export function maxConnectionsFor(instanceClass: string): number {
+  const gib = INSTANCE_CLASS_MEMORY_GIB[instanceClass];
+  if (gib === undefined) throw new Error(`unknown RDS instance class ${instanceClass}`);
+  const usableBytes = gib * 1024 ** 3 * USABLE_MEMORY_FRACTION;
+  return Math.min(Math.floor(usableBytes / BYTES_PER_CONNECTION), MAX_CONNECTIONS_CAP);
+}
+
+/** A tenant's effective sizing: tier values with the tenant's overrides applied. */
+export interface ResolvedSizing {
+  readonly database: TierManifest['database'];
+  readonly ingest: TierManifest['ingest'];
+  readonly api: TierManifest['api'];
+  readonly logRetentionDays: number;
+}
+
+export function resolveSizing(tier: TierManifest, tenant: Pick<TenantManifest, 'database' | 'ingest' | 'api' | 'logRetentionDays'>): ResolvedSizing {
+  return {
+    database: { ...tier.database, ...definedOnly(tenant.database) },
+    ingest: { ...tier.ingest, ...definedOnly(tenant.ingest) },
+    api: { ...tier.api, ...definedOnly(tenant.api) },
+    logRetentionDays: tenant.logRetentionDays ?? tier.logRetentionDays,
+  };
+}
+
+function definedOnly<T extends object>(value: T | undefined): Partial<T> {
+  if (value === undefined) return {};
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** Worst-case connections of a tenant's functions against its database. */
+export function connectionBudget(sizing: ResolvedSizing): ConnectionBudgetModel {
+  const maxConnections = maxConnectionsFor(sizing.database.instanceClass);
+  const budget = Math.floor(CONNECTION_BUDGET_FRACTION * maxConnections);
+  const ingestMaxContainers = sizing.ingest.maxConcurrency;
+  const ingestPoolSize = sizing.ingest.poolSize;
+  const apiMaxContainers = sizing.api.reservedConcurrency;
+  const apiPoolSize = sizing.api.poolSize;
+  const migratePoolSize = 1;
+  return {
+    maxConnections,
+    budget,
+    ingestMaxContainers,
+    ingestPoolSize,
+    apiMaxContainers,
+    apiPoolSize,
+    migratePoolSize,
+    worstCase: ingestMaxContainers * ingestPoolSize + apiMaxContainers * apiPoolSize + migratePoolSize,
+  };
+}
+
+/** The smallest instance class (by memory) of the same family whose budget fits `worstCase`, if any. */
+export function smallestClassFitting(worstCase: number, currentClass: string): string | undefined {
+  const family = currentClass.split('.').slice(0, 2).join('.');
+  return Object.entries(INSTANCE_CLASS_MEMORY_GIB)
+    .filter(([name]) => name.startsWith(`${family}.`))
+    .sort((a, b) => a[1] - b[1])
+    .map(([name]) => name)
+    .find((name) => Math.floor(CONNECTION_BUDGET_FRACTION * maxConnectionsFor(name)) >= worstCase);
+}
+
+/**
+ * SQS visibility timeout for a Lambda event source: AWS recommends ≥ 6 × the function timeout plus the batching window,
+ * so a message is not redelivered while a (retried) invocation may still be processing it.
+ */
+export function visibilityTimeoutSeconds(ingestTimeoutSeconds: number, batchingWindowSeconds: number): number {
+  return 6 * ingestTimeoutSeconds + batchingWindowSeconds;
+}
+
+/** Queue retention: 4 days gives a long weekend of outage before data ages out; the DLQ keeps 14 days (the SQS max). */
+export const MESSAGE_RETENTION_SECONDS = 4 * 24 * 3600;
+export const DLQ_RETENTION_SECONDS = 14 * 24 * 3600;
+
+/** SNS caps a message at 256 KiB; leave room for the JSON envelope the API wraps around the body. */
+export const API_MAX_BODY_BYTES = 240 * 1024;
