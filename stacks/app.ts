@@ -2,6 +2,8 @@
  * Builds every stack of the fleet from a FleetModel. No I/O besides cdktf's own synthesis; callers (stacks/main.ts, the
  * CLI, tests) load the model and bundle the functions first.
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { App } from 'cdktf';
 import type { FunctionBundles } from './assets/bundle';
 import type { FleetModel } from './model/types';
@@ -44,4 +46,26 @@ export function synthesizeFleet(inputs: FleetAppInputs, outdir: string): { stack
   const { platform, tenants } = addFleetStacks(app, inputs);
   app.synth();
   return { stackNames: [platform.node.id, ...tenants.map((stack) => stack.node.id)] };
+}
+
+/**
+ * Synthesizes into a fresh sibling directory of `outDir`, then swaps it into place, so `outDir` always holds either the
+ * previous complete output or the new complete output — never a half-written mix (e.g. after a crash or Ctrl-C).
+ */
+export function synthesizeFleetAtomically(inputs: FleetAppInputs, outDir: string): { stackNames: string[] } {
+  const target = path.resolve(outDir);
+  const parent = path.dirname(target);
+  fs.mkdirSync(parent, { recursive: true });
+  const staging = fs.mkdtempSync(path.join(parent, `.${path.basename(target)}.synth-`));
+  const previous = `${staging}.previous`;
+  try {
+    const result = synthesizeFleet(inputs, staging);
+    const hadPrevious = fs.existsSync(target);
+    if (hadPrevious) fs.renameSync(target, previous);
+    fs.renameSync(staging, target);
+    if (hadPrevious) fs.rmSync(previous, { recursive: true, force: true });
+    return result;
+  } finally {
+    fs.rmSync(staging, { recursive: true, force: true });
+  }
 }
