@@ -11,6 +11,7 @@ import { parse } from 'yaml';
 import { run as changed } from '../cli/commands/changed';
 import { MAX_WAVES } from '../cli/lib/fleet-index';
 import { GitRepo, seedFleet } from '../cli/lib/testing/git-repo';
+import { readWaves } from '../cli/lib/testing/wave-reader';
 
 const root = join(__dirname, '..');
 const workflowDir = join(__dirname, 'workflows');
@@ -256,7 +257,7 @@ describe('a pull request that adds one tenant file', () => {
     const code = await changed(['--cwd', repo.dir, '--base', 'main', '--head', 'add-delta', '--github-output', outputFile], {
       stdout: () => undefined,
       stderr: () => undefined,
-    });
+    }, readWaves);
     expect(code).toBe(0);
     outputs = Object.fromEntries(
       readFileSync(outputFile, 'utf8')

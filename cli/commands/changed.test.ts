@@ -2,15 +2,17 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FleetIndex } from '../lib/fleet-index';
 import { GitRepo as Repo, seedFleet as seed } from '../lib/testing/git-repo';
+import { readWaves } from '../lib/testing/wave-reader';
 import { run } from './changed';
 
 async function changed(repo: Repo, ...args: string[]): Promise<{ code: number; json: Record<string, unknown>; stderr: string }> {
   let stdout = '';
   let stderr = '';
-  const code = await run(['--cwd', repo.dir, '--json', ...args], {
-    stdout: (text) => (stdout += text),
-    stderr: (text) => (stderr += text),
-  });
+  const code = await run(
+    ['--cwd', repo.dir, '--json', ...args],
+    { stdout: (text) => (stdout += text), stderr: (text) => (stderr += text) },
+    readWaves,
+  );
   return { code, json: stdout === '' ? {} : (JSON.parse(stdout) as Record<string, unknown>), stderr };
 }
 
@@ -187,5 +189,31 @@ describe('flota changed (real git repositories)', () => {
     let stdout = '';
     await run(['--cwd', repo.dir, '--json', '--base', 'main', '--head', 'add-delta'], { stdout: (t) => (stdout += t), stderr: () => undefined }, loader);
     expect(JSON.parse(stdout).waves).toEqual({ '1': [], '2': ['tenant-delta'], '3': [] });
+  });
+
+  test('with the real manifest loader: waves come from the validated fleet model', async () => {
+    const real = new Repo();
+    try {
+      const root = join(__dirname, '..', '..');
+      const tenant = (id: string) => readFileSync(join(root, 'tenants', `${id}.yaml`), 'utf8');
+      real.write('tenants/_fleet.yaml', readFileSync(join(root, 'tenants', '_fleet.yaml'), 'utf8'));
+      real.write('tenants/order-events.yaml', tenant('order-events')).commit('one tenant');
+      real.branch('add').write('tenants/payments-ledger.yaml', tenant('payments-ledger').replace(/^wave: \d+$/m, 'wave: 3')).commit('add');
+      let stdout = '';
+      let stderr = '';
+      const code = await run(['--cwd', real.dir, '--json', '--base', 'main', '--head', 'add'], {
+        stdout: (t) => (stdout += t),
+        stderr: (t) => (stderr += t),
+      });
+      expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+      expect(JSON.parse(stdout)).toMatchObject({ stacks: ['tenant-payments-ledger', 'observability'], waves: { '3': ['tenant-payments-ledger'] } });
+
+      real.write('tenants/payments-ledger.yaml', 'id: payments-ledger\n').commit('broken');
+      const broken = await run(['--cwd', real.dir, '--json', '--base', 'main', '--head', 'add'], { stdout: () => undefined, stderr: (t) => (stderr += t) });
+      expect(broken).toBe(1);
+      expect(stderr).toMatch(/tenants\/payments-ledger\.yaml:\d+:\d+: /);
+    } finally {
+      real.cleanup();
+    }
   });
 });

@@ -5,9 +5,8 @@
 import { appendFileSync } from 'node:fs';
 import { parseCommandArgs, UsageError } from '../lib/args';
 import { classifyChanges, unacknowledgedRemovals, type ChangeSet } from '../lib/changes';
-import { loadFleetIndexAt, MAX_WAVES, type FleetLoader } from '../lib/fleet-index';
+import { loadFleetIndexAt, loadManifestFleetIndex, MAX_WAVES, type FleetLoader } from '../lib/fleet-index';
 import { changedFiles, commitMessages } from '../lib/git';
-import { loadManifestFleetIndex } from '../lib/manifest-fleet';
 import { printJson, processIo, runCommand, type Io } from '../lib/output';
 
 export const HELP = `usage: flota changed --base <ref> [--head <ref>] [--all] [--json] [--github-output <file>]

@@ -5,6 +5,7 @@
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { loadFleet } from '../../stacks/model';
 import type { FleetModel } from '../../stacks/model/types';
 import { listFilesAt, readFileAt, resolveCommit } from './git';
 
@@ -59,4 +60,9 @@ export function loadFleetIndexAt(cwd: string, ref: string, load: FleetLoader): F
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
+}
+
+/** The validated manifest's fleet index; error messages name files relative to the manifest's parent directory. */
+export function loadManifestFleetIndex(manifestDir: string): FleetIndex {
+  return fleetIndexFromModel(loadFleet(manifestDir, { cwd: dirname(manifestDir) }));
 }

@@ -1,16 +1,14 @@
 /**
- * The fleet index of a manifest directory.
- *
- * PROVISIONAL: reads only each tenant file's `wave` (default 1) until the manifest layer's `loadFleet()` lands in
- * stacks/model; then this becomes `fleetIndexFromModel(loadFleet(dir))` so waves and stack names come from the one
- * validated model.
+ * Test double of the manifest layer for git-range tests: reads only each tenant file's `wave` (default 1), so the
+ * repositories built in tests can hold two-line tenant files. The real loader (loadFleet) is covered by its own tests
+ * and by one end-to-end test in changed.test.ts.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import type { FleetIndex } from './fleet-index';
+import type { FleetIndex } from '../fleet-index';
 
-export function loadManifestFleetIndex(manifestDir: string): FleetIndex {
+export function readWaves(manifestDir: string): FleetIndex {
   const tenants = readdirSync(manifestDir)
     .filter((file) => /^[^_.][^/]*\.ya?ml$/.test(file))
     .map((file) => {
