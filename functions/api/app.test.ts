@@ -7,7 +7,8 @@ import { deriveCursorKey, encodeCursor } from './cursor';
 import { createSnsPublisher } from './publisher';
 import { createRecordQueries } from './queries';
 import { throttle, TokenBucket } from './rate-limit';
-import { createTestDatabase, seedRecords, type TestDatabase } from './test-support';
+import { seedRecords } from './test-support';
+import { createTestDatabase, type TestDatabase } from '../test/database';
 import { validateRecord } from './validate';
 import { isDatabaseUnavailable } from '../shared/db';
 
@@ -19,7 +20,7 @@ const cursorKey = deriveCursorKey('test-secret', 'acme');
 let db: TestDatabase;
 
 beforeAll(async () => {
-  db = await createTestDatabase('app');
+  db = await createTestDatabase();
 });
 afterAll(async () => {
   await db.drop();

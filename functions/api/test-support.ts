@@ -1,56 +1,5 @@
-/**
- * Test helpers for the API tests: a fresh database per test file on the run's PostgreSQL server, with the schema applied.
- */
-import { Client, Pool } from 'pg';
-
-/** Admin connection URL of the test server (set by the jest global setup). */
-export function adminUrl(): string {
-  const url = process.env.FLOTA_TEST_DATABASE_URL ?? process.env.API_TEST_PG_URL;
-  if (url === undefined) throw new Error('no test PostgreSQL: the jest global setup sets FLOTA_TEST_DATABASE_URL');
-  return url;
-}
-
-export function databaseUrl(admin: string, database: string): string {
-  const url = new URL(admin);
-  url.pathname = `/${database}`;
-  return url.toString();
-}
-
-export interface TestDatabase {
-  readonly url: string;
-  readonly pool: Pool;
-  drop(): Promise<void>;
-}
-
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS records (
-  id text PRIMARY KEY, type text NOT NULL, occurred_at timestamptz NOT NULL, payload jsonb NOT NULL,
-  message_id text NOT NULL, published_at timestamptz, ingested_at timestamptz NOT NULL DEFAULT now());
-CREATE INDEX IF NOT EXISTS records_occurred_at_id ON records (occurred_at, id);`;
-
-/** Creates a uniquely named database with the records schema and returns a pool to it. */
-export async function createTestDatabase(label: string): Promise<TestDatabase> {
-  const admin = adminUrl();
-  const name = `api_${label}_${process.pid}_${Date.now().toString(36)}`.toLowerCase().replace(/[^a-z0-9_]/g, '_');
-  const client = new Client({ connectionString: admin });
-  await client.connect();
-  await client.query(`CREATE DATABASE "${name}"`);
-  await client.end();
-  const url = databaseUrl(admin, name);
-  const pool = new Pool({ connectionString: url, max: 8 });
-  await pool.query(SCHEMA);
-  return {
-    url,
-    pool,
-    async drop() {
-      await pool.end();
-      const c = new Client({ connectionString: admin });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      await c.end();
-    },
-  };
-}
+/** Seeding helpers shared by the API tests and the API benchmark (one INSERT … SELECT generate_series, fast). */
+import type { Pool } from 'pg';
 
 /** Inserts `count` records with ids `${prefix}-000001`… spread over time (pairs share a timestamp, to test ties; odd ones sit 1 µs later, to test precision). */
 export async function seedRecords(pool: Pool, count: number, prefix = 'r', start = '2026-01-01T00:00:00Z'): Promise<void> {
