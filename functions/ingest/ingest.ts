@@ -1,0 +1,133 @@
+/**
+ * The ingest function's logic, built around its dependencies so the Lambda entry point (handler.ts), the tests, the
+ * benchmark and the local dev fleet all run the same code.
+ *
+ * How Powertools batch is used: `processPartialResponse` + `BatchProcessor` run the per-record step — parsing and validating
+ * each message — and build `batchItemFailures` from the records whose step threw. Storing is deliberately NOT per record: the
+ * valid records are collected and written afterwards by ONE statement (store.ts), which is what makes ingest fast. If that
+ * statement cannot run (database down), the handler throws, so the whole batch — valid records included — stays on the
+ * queue and is retried: nothing is acknowledged before it is committed.
+ */
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { Pool } from 'pg';
+import { invalidateCredentials, isAuthenticationFailure, isDatabaseUnavailable } from '../shared/db';
+import type { FlotaMetrics } from '../shared/metrics';
+import { INGEST_METRIC } from '../shared/telemetry';
+import { parseMessage, uniqueById, type AcceptedMessage, type Rejection } from './parse';
+import { storeRecords } from './store';
+
+export interface IngestDeps {
+  /** The tenant database pool (resolved per invocation so a failed cold-start lookup is retried next time). */
+  pool: () => Promise<Pool>;
+  logger: Logger;
+  metrics: FlotaMetrics;
+  /** Records with publish→commit lag above this count as StaleRecords. */
+  freshnessThresholdSeconds: number;
+  /** Clock (tests). */
+  now?: () => number;
+}
+
+/** Thrown by the record step for an invalid message; Powertools turns it into a batch item failure. */
+export class RecordRejectedError extends Error {
+  override readonly name = 'RecordRejectedError';
+}
+
+/** Thrown when the batch could not be stored; the whole batch is retried by SQS. */
+export class IngestUnavailableError extends Error {
+  override readonly name = 'IngestUnavailableError';
+}
+
+export type IngestHandler = (event: SQSEvent, context?: Context) => Promise<SQSBatchResponse>;
+
+export function createIngestHandler(deps: IngestDeps): IngestHandler {
+  const now = deps.now ?? Date.now;
+  const lagLimitMs = deps.freshnessThresholdSeconds * 1000;
+
+  return async (event, context) => {
+    const accepted: AcceptedMessage[] = [];
+    const rejected: Rejection[] = [];
+    const validate = (message: SQSRecord): void => {
+      const outcome = parseMessage(message);
+      if (!outcome.ok) {
+        rejected.push(outcome.rejection);
+        throw new RecordRejectedError(outcome.rejection.reason);
+      }
+      accepted.push(outcome.message);
+    };
+
+    try {
+      // A processor per invocation: it holds per-batch state, and the local dev fleet may run invocations concurrently.
+      const response = await processPartialResponse(event, validate, new BatchProcessor(EventType.SQS), {
+        // Returning every message as a failure is exact; throwing would hide which ones were bad.
+        throwOnFullBatchFailure: false,
+        ...(context ? { context } : {}),
+      });
+
+      for (const rejection of rejected) logRejection(deps.logger, rejection);
+
+      const { unique, repeats } = uniqueById(accepted);
+      const result = await store(deps, unique);
+      const committedAt = now();
+      for (const rejection of result.rejected) logRejection(deps.logger, rejection);
+      rejected.push(...result.rejected);
+
+      let stale = 0;
+      for (const message of result.stored) {
+        if (message.sentAt === null) continue;
+        const lag = Math.max(0, committedAt - message.sentAt);
+        deps.metrics.milliseconds(INGEST_METRIC.ingestLag, lag);
+        if (lag > lagLimitMs) stale++;
+      }
+      deps.metrics.count(INGEST_METRIC.recordsIngested, result.stored.length);
+      deps.metrics.count(INGEST_METRIC.recordsRejected, rejected.length);
+      deps.metrics.count(INGEST_METRIC.staleRecords, stale);
+      deps.logger.info('batch ingested', {
+        messages: event.Records.length,
+        stored: result.stored.length,
+        duplicates: result.duplicates.length,
+        rejected: rejected.length,
+      });
+
+      return {
+        batchItemFailures: [
+          ...response.batchItemFailures,
+          ...result.rejected.map((r) => ({ itemIdentifier: r.messageId })),
+          // A later message with the id of a record the database refused is not stored either: let SQS retry it.
+          ...repeatsOfRefused(repeats, result.rejected).map((m) => ({ itemIdentifier: m.messageId })),
+        ],
+      };
+    } finally {
+      deps.metrics.publish();
+    }
+  };
+}
+
+async function store(deps: IngestDeps, messages: AcceptedMessage[]) {
+  try {
+    return await storeRecords(await deps.pool(), messages);
+  } catch (error) {
+    if (isAuthenticationFailure(error)) invalidateCredentials();
+    const unavailable = isDatabaseUnavailable(error);
+    deps.logger.error(unavailable ? 'database unavailable; whole batch will be retried' : 'storing batch failed; whole batch will be retried', {
+      error: error as Error,
+      messages: messages.length,
+    });
+    throw new IngestUnavailableError(`could not store ${messages.length} records: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+function repeatsOfRefused(repeats: AcceptedMessage[], refused: Rejection[]): AcceptedMessage[] {
+  if (repeats.length === 0 || refused.length === 0) return [];
+  const refusedIds = new Set(refused.map((r) => r.recordId));
+  return repeats.filter((m) => refusedIds.has(m.record.id));
+}
+
+function logRejection(logger: Logger, rejection: Rejection): void {
+  logger.warn('record rejected', {
+    messageId: rejection.messageId,
+    ...(rejection.recordId === undefined ? {} : { recordId: rejection.recordId }),
+    reason: rejection.reason,
+  });
+}
