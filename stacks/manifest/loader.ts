@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
 import type { z } from 'zod';
 import { compareErrors, renderValue, type ManifestError } from './errors';
-import { checkFleet, checkTenants, didYouMean, type CheckedFile, type Locate, type RuleCode } from './rules';
+import { checkFleet, checkIdentities, checkTenants, didYouMean, type CheckedFile, type Locate, type RuleCode, type TenantIdentity } from './rules';
 import { CUSTOM_CODE, FleetSchema, TenantSchema, type FleetDefaults, type Manifest, type TenantManifest, type TenantSource } from './schema';
 
 export const FLEET_FILE = '_fleet.yaml';
@@ -83,16 +83,22 @@ export function loadManifest(dir: string, options: LoadOptions = {}): LoadResult
     if (parsed !== undefined) fleet = validate(parsed, FleetSchema, errors);
   }
 
-  const tenants: (CheckedFile<TenantManifest> & { fileId: string })[] = [];
+  const tenants: CheckedFile<TenantManifest>[] = [];
+  const identities: TenantIdentity[] = [];
   for (const name of tenantFiles) {
     const parsed = parseFile(fileSystem, path.resolve(cwd, dir, name), display(path.join(dir, name)), errors);
     if (parsed === undefined) continue;
+    const id = parsed.valueAt(['id']);
+    if (typeof id === 'string') identities.push({ file: parsed.file, fileId: name.replace(/\.ya?ml$/, ''), id, locate: parsed.locate });
     const checked = validate(parsed, TenantSchema, errors);
-    if (checked !== undefined) tenants.push({ ...checked, fileId: name.replace(/\.ya?ml$/, '') });
+    if (checked !== undefined) tenants.push(checked);
   }
 
-  if (fleet !== undefined) errors.push(...checkFleet(fleet));
-  errors.push(...checkTenants(fleet?.data, tenants));
+  errors.push(...checkIdentities(identities));
+  if (fleet !== undefined) {
+    errors.push(...checkFleet(fleet));
+    errors.push(...checkTenants(fleet.data, tenants));
+  }
 
   if (errors.length > 0 || fleet === undefined) return { ok: false, errors: errors.sort(compareErrors) };
   const sources: TenantSource[] = tenants
@@ -264,6 +270,9 @@ function issueToErrors(issue: Issue, parsed: ParsedFile, schema: z.ZodType): Man
       });
     }
     case 'invalid_type': {
+      if (issuePath.length === 0 && (value === undefined || value === null)) {
+        return [at([], 'value', 'missing-field', 'file is empty', 'nothing', 'write the fields as `key: value` lines; see tenants/REFERENCE.md')];
+      }
       if (value === undefined) {
         if (issuePath.length === 0) {
           return [at([], 'value', 'missing-field', 'file is empty', 'nothing', 'write the tenant fields; see tenants/REFERENCE.md')];
@@ -279,16 +288,13 @@ function issueToErrors(issue: Issue, parsed: ParsedFile, schema: z.ZodType): Man
     case 'invalid_value': {
       const allowed = issue.values.map((v) => JSON.stringify(v));
       const guess = typeof value === 'string' ? didYouMean(value, issue.values.map(String)) : undefined;
-      return [
-        at(
-          issuePath,
-          'value',
-          'invalid-enum',
-          'is not an allowed value',
-          renderValue(value),
-          `${guess !== undefined ? `did you mean ${JSON.stringify(guess)}? ` : ''}use one of ${allowed.join(', ')}`,
-        ),
-      ];
+      const fix =
+        guess !== undefined
+          ? allowed.length > 8
+            ? `did you mean ${JSON.stringify(guess)}? (${allowed.length} allowed values, listed in tenants/REFERENCE.md)`
+            : `did you mean ${JSON.stringify(guess)}? allowed: ${allowed.join(', ')}`
+          : `use one of ${allowed.join(', ')}`;
+      return [at(issuePath, 'value', 'invalid-enum', 'is not an allowed value', renderValue(value), fix)];
     }
     case 'too_small':
     case 'too_big': {
@@ -296,16 +302,34 @@ function issueToErrors(issue: Issue, parsed: ParsedFile, schema: z.ZodType): Man
       const bound = small ? (issue as z.core.$ZodIssueTooSmall).minimum : (issue as z.core.$ZodIssueTooBig).maximum;
       const inclusive = (issue as { inclusive?: boolean }).inclusive !== false;
       const origin = (issue as { origin?: string }).origin;
-      const unit = origin === 'string' ? ' characters' : origin === 'array' ? ' items' : origin === 'set' || origin === 'object' ? ' entries' : '';
+      const range = rangeAt(schema, issuePath);
       const relation = small ? (inclusive ? 'at least' : 'more than') : inclusive ? 'at most' : 'less than';
+      const count = (n: number | bigint, unit: string) => `${String(n)} ${unit}${Number(n) === 1 ? '' : 's'}`;
+      if (origin === 'array' || origin === 'string') {
+        const unit = origin === 'array' ? 'item' : 'character';
+        return [
+          at(
+            issuePath,
+            'value',
+            'out-of-range',
+            `must have ${relation} ${count(bound, unit)}`,
+            renderValue(value),
+            range.min !== undefined && range.max !== undefined
+              ? `give ${range.min}..${range.max} ${unit}s`
+              : `give ${small ? 'at least' : 'at most'} ${count(bound, unit)}`,
+          ),
+        ];
+      }
       return [
         at(
           issuePath,
           'value',
           'out-of-range',
-          `must be ${relation} ${String(bound)}${unit}`,
+          `must be ${relation} ${String(bound)}`,
           renderValue(value),
-          `use a value ${small ? '≥' : '≤'} ${String(bound)}${hint}`,
+          range.min !== undefined && range.max !== undefined
+            ? `use a value from ${range.min} to ${range.max}`
+            : `use a value ${small ? '≥' : '≤'} ${String(bound)}`,
         ),
       ];
     }
@@ -333,7 +357,7 @@ function issueToErrors(issue: Issue, parsed: ParsedFile, schema: z.ZodType): Man
               : 'invalid-format';
       const got = params?.redact === true && typeof value === 'string' ? `${JSON.stringify(`${value.slice(0, 8)}…`)} (redacted)` : renderValue(value);
       const message = issue.message.startsWith('Invalid') && issue.code === 'invalid_format' ? `is not a valid ${issue.format}` : issue.message;
-      const fix = params?.fix ?? (issue.code === 'invalid_format' && issue.format === 'regex' && description !== undefined ? firstSentence(description) : `fix the value${hint}`);
+      const fix = params?.fix ?? formatFix(issue, description);
       return [at(issuePath, 'value', code, message, got, fix)];
     }
     default: {
@@ -341,6 +365,14 @@ function issueToErrors(issue: Issue, parsed: ParsedFile, schema: z.ZodType): Man
       return [at(issuePath, 'value', 'invalid-format', never.message, renderValue(value), `fix the value${hint}`)];
     }
   }
+}
+
+function formatFix(issue: Issue, description: string | undefined): string {
+  if (issue.code === 'invalid_format') {
+    if (issue.format === 'email') return 'write an address like team@example.com';
+    if (issue.format === 'url') return 'write a URL like https://runbooks.example.com/slo';
+  }
+  return description !== undefined ? `expected: ${firstSentence(description)}` : 'fix the value';
 }
 
 function typeWords(expected: string): string {
@@ -381,7 +413,7 @@ function typeFix(expected: string, value: unknown): string {
 }
 
 function firstSentence(text: string): string {
-  const cut = text.search(/\.(\s|$)/);
+  const cut = text.search(/(?<!\be\.g|\bi\.e)\.(\s|$)/);
   return (cut >= 0 ? text.slice(0, cut) : text).trim();
 }
 
@@ -433,6 +465,19 @@ function schemaAt(root: z.ZodType, p: readonly Segment[]): { schema?: SchemaInte
   }
   while (schema !== undefined && unwrapOnce(schema) !== undefined) schema = unwrapOnce(schema);
   return { schema, description };
+}
+
+/** The numeric or length bounds of the schema at `p`, for "use a value from A to B". */
+function rangeAt(root: z.ZodType, p: readonly Segment[]): { min?: number; max?: number } {
+  const { schema } = schemaAt(root, p);
+  const checks = (schema?._zod.def['checks'] as { _zod: { def: { check: string; value?: number; minimum?: number; maximum?: number } } }[] | undefined) ?? [];
+  const range: { min?: number; max?: number } = {};
+  for (const c of checks) {
+    const d = c._zod.def;
+    if (d.check === 'greater_than' || d.check === 'min_length') range.min = d.value ?? d.minimum;
+    if (d.check === 'less_than' || d.check === 'max_length') range.max = d.value ?? d.maximum;
+  }
+  return range;
 }
 
 function describeAt(root: z.ZodType, p: readonly Segment[]): string | undefined {

@@ -187,42 +187,58 @@ export function checkFleet(fleet: CheckedFile<FleetDefaults>): ManifestError[] {
 // Tenant files
 // ---------------------------------------------------------------------------------------------------------------------
 
-/** Cross-file rules over every tenant that passed the schema. `fileId` is the file name without extension. */
-export function checkTenants(
-  fleet: FleetDefaults | undefined,
-  tenants: readonly (CheckedFile<TenantManifest> & { readonly fileId: string })[],
-): ManifestError[] {
+/** A tenant file's claimed identity, checked even when the rest of the file fails the schema. */
+export interface TenantIdentity {
+  readonly file: string;
+  /** File name without extension. */
+  readonly fileId: string;
+  /** The `id` value, when it is a string. */
+  readonly id: string;
+  readonly locate: Locate;
+}
+
+/** file name = id, and no id declared twice. Runs on every parsed tenant file (schema-valid or not). */
+export function checkIdentities(tenants: readonly TenantIdentity[]): ManifestError[] {
   const errors: ManifestError[] = [];
   const firstFileOfId = new Map<string, string>();
-  const maxId = fleet === undefined ? Number.POSITIVE_INFINITY : maxTenantIdLength(fleet.prefix, fleet.environment);
-
-  for (const t of tenants) {
-    const { data } = t;
-    if (data.id !== t.fileId) {
+  // A file whose name matches its id owns that id; copies are reported against the other files.
+  const ownersFirst = [...tenants].sort((a, b) => Number(a.id !== a.fileId) - Number(b.id !== b.fileId) || (a.file < b.file ? -1 : 1));
+  for (const t of ownersFirst) {
+    const self = { file: t.file, data: undefined, locate: t.locate, valueAt: () => t.id };
+    if (t.id !== t.fileId) {
       errors.push(
-        errorAt(t, ['id'], 'value', {
+        errorAt(self, ['id'], 'value', {
           code: 'file-name-mismatch',
           message: `does not match the file name ${q(t.file.split(/[\\/]/).pop()!)}`,
-          got: q(data.id),
-          fix: `rename the file to ${data.id}.yaml or set id: ${t.fileId} (ids are immutable once deployed)`,
+          got: q(t.id),
+          fix: `rename the file to ${t.id}.yaml or set id: ${t.fileId} (ids are immutable once deployed)`,
         }),
       );
     }
-    const first = firstFileOfId.get(data.id);
+    const first = firstFileOfId.get(t.id);
     if (first !== undefined) {
       errors.push(
-        errorAt(t, ['id'], 'value', {
+        errorAt(self, ['id'], 'value', {
           code: 'duplicate-id',
           message: `is already used by ${first}`,
-          got: q(data.id),
+          got: q(t.id),
           fix: 'give each tenant its own id (and file); delete the copy if it is one',
         }),
       );
     } else {
-      firstFileOfId.set(data.id, t.file);
+      firstFileOfId.set(t.id, t.file);
     }
+  }
+  return errors;
+}
 
-    if (fleet === undefined) continue; // fleet-dependent rules need a valid _fleet.yaml
+/** Rules over every tenant that passed the schema and need the fleet defaults (tags, names, tier, sizing). */
+export function checkTenants(fleet: FleetDefaults, tenants: readonly CheckedFile<TenantManifest>[]): ManifestError[] {
+  const errors: ManifestError[] = [];
+  const maxId = maxTenantIdLength(fleet.prefix, fleet.environment);
+
+  for (const t of tenants) {
+    const { data } = t;
 
     for (const key of fleet.requiredTenantTags) {
       if (data.tags[key] === undefined) {

@@ -49,7 +49,7 @@ export const SECRET_LITERAL_PATTERNS: readonly { readonly pattern: RegExp; reado
 export const SECRET_NAME_PATTERN = /^(?:arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:)?[A-Za-z0-9/_+=.@-]{1,512}$/;
 
 /** A Secrets Manager secret NAME. Anything that looks like the secret's value is rejected with code `secret-literal`. */
-function secretName(what: string) {
+function secretName(what: string, example: string) {
   return z
     .string()
     .superRefine((value, ctx) => {
@@ -61,7 +61,7 @@ function secretName(what: string) {
           params: {
             flota: CUSTOM_CODE.secretLiteral,
             redact: true,
-            fix: `name the Secrets Manager secret that holds ${what}, never its value, e.g. "flota/<tenant>/slack-webhook"; rotate the leaked value`,
+            fix: `name the Secrets Manager secret that holds ${what}, never its value, e.g. "${example}"; rotate the leaked value`,
           },
         });
         return;
@@ -72,7 +72,7 @@ function secretName(what: string) {
           message: 'is not a valid Secrets Manager secret name',
           params: {
             flota: CUSTOM_CODE.invalidFormat,
-            fix: 'use 1..512 characters of A-Z a-z 0-9 / _ + = . @ -, e.g. "flota/<tenant>/pagerduty"',
+            fix: `use 1..512 characters of A-Z a-z 0-9 / _ + = . @ -, e.g. "${example}"`,
           },
         });
       }
@@ -86,7 +86,7 @@ const emailContact = z.strictObject({
   addresses: z.array(emailAddress).min(1).max(20).describe('Recipients (1..20). Delivered through an SNS email subscription.'),
 });
 const slackContact = z.strictObject({
-  webhookUrlSecret: secretName('the Slack incoming-webhook URL'),
+  webhookUrlSecret: secretName('the Slack incoming-webhook URL', 'flota/<team>/slack-webhook'),
   channel: z
     .string()
     .regex(/^#?[a-z0-9._-]{1,80}$/, { message: 'is not a Slack channel name' })
@@ -94,7 +94,7 @@ const slackContact = z.strictObject({
     .describe("Channel shown in the contact point (informational; the webhook decides). Default: the webhook's own channel."),
 });
 const pagerdutyContact = z.strictObject({
-  integrationKeySecret: secretName('the PagerDuty Events v2 integration key'),
+  integrationKeySecret: secretName('the PagerDuty Events v2 integration key', 'flota/<team>/pagerduty-integration-key'),
 });
 const snsContact = z.strictObject({
   topicArn: z
@@ -247,7 +247,7 @@ const rateLimitPerSecond = z
   .max(10000)
   .describe('Steady-state API requests per second (usage plan and stage throttle; 1..10000).');
 const burstLimit = z.number().int().min(1).max(5000).describe('API token-bucket burst (1..5000); should be ≥ the rate.');
-const quotaPerDay = z.number().int().min(1).describe('Requests per day allowed per API key.');
+const quotaPerDay = z.number().int().min(1).max(1_000_000_000).describe('Requests per day allowed per API key (1..1000000000).');
 const apiTimeoutSeconds = z
   .number()
   .int()
@@ -467,7 +467,10 @@ export type FleetDefaultsInput = z.input<typeof FleetSchema>;
 // One tenant: tenants/<id>.yaml
 // ---------------------------------------------------------------------------------------------------------------------
 
-const fromTier = (field: string) => `Default: the tier's \`${field}\`.`;
+/** A tier field a tenant may override: same constraints, optional, documented as inheriting the tier's value. */
+function fromTier<T extends z.ZodType>(schema: T, field: string) {
+  return schema.optional().describe(`${schema.description ?? ''} Default: the tier's \`${field}\`.`.trim());
+}
 
 export const TenantSchema = z
   .strictObject({
@@ -489,36 +492,36 @@ export const TenantSchema = z
     wave: z.number().int().min(1).max(10).default(1).describe('Deploy wave (1..10; 1 deploys first). Default: 1.'),
     database: z
       .strictObject({
-        instanceClass: instanceClass.optional().describe(fromTier('database.instanceClass')),
-        allocatedStorageGb: allocatedStorageGb.optional().describe(fromTier('database.allocatedStorageGb')),
-        maxAllocatedStorageGb: maxAllocatedStorageGb.optional().describe(fromTier('database.maxAllocatedStorageGb')),
-        multiAz: multiAz.optional().describe(fromTier('database.multiAz')),
-        backupRetentionDays: backupRetentionDays.optional().describe(fromTier('database.backupRetentionDays')),
+        instanceClass: fromTier(instanceClass, 'database.instanceClass'),
+        allocatedStorageGb: fromTier(allocatedStorageGb, 'database.allocatedStorageGb'),
+        maxAllocatedStorageGb: fromTier(maxAllocatedStorageGb, 'database.maxAllocatedStorageGb'),
+        multiAz: fromTier(multiAz, 'database.multiAz'),
+        backupRetentionDays: fromTier(backupRetentionDays, 'database.backupRetentionDays'),
       })
       .optional()
-      .describe('Database overrides. Default: the tier’s database.'),
+      .describe("Database overrides. Default: the tier's database."),
     ingest: z
       .strictObject({
-        batchSize: batchSize.optional().describe(fromTier('ingest.batchSize')),
-        batchingWindowSeconds: batchingWindowSeconds.optional().describe(fromTier('ingest.batchingWindowSeconds')),
-        maxConcurrency: maxConcurrency.optional().describe(fromTier('ingest.maxConcurrency')),
-        maxReceiveCount: maxReceiveCount.optional().describe(fromTier('ingest.maxReceiveCount')),
-        timeoutSeconds: ingestTimeoutSeconds.optional().describe(fromTier('ingest.timeoutSeconds')),
-        memoryMb: lambdaMemoryMb.optional().describe(fromTier('ingest.memoryMb')),
+        batchSize: fromTier(batchSize, 'ingest.batchSize'),
+        batchingWindowSeconds: fromTier(batchingWindowSeconds, 'ingest.batchingWindowSeconds'),
+        maxConcurrency: fromTier(maxConcurrency, 'ingest.maxConcurrency'),
+        maxReceiveCount: fromTier(maxReceiveCount, 'ingest.maxReceiveCount'),
+        timeoutSeconds: fromTier(ingestTimeoutSeconds, 'ingest.timeoutSeconds'),
+        memoryMb: fromTier(lambdaMemoryMb, 'ingest.memoryMb'),
       })
       .optional()
-      .describe('Ingest overrides. Default: the tier’s ingest.'),
+      .describe("Ingest overrides. Default: the tier's ingest."),
     api: z
       .strictObject({
-        rateLimitPerSecond: rateLimitPerSecond.optional().describe(fromTier('api.rateLimitPerSecond')),
-        burstLimit: burstLimit.optional().describe(fromTier('api.burstLimit')),
-        quotaPerDay: quotaPerDay.optional().describe(fromTier('api.quotaPerDay')),
-        reservedConcurrency: reservedConcurrency.optional().describe(fromTier('api.reservedConcurrency')),
-        timeoutSeconds: apiTimeoutSeconds.optional().describe(fromTier('api.timeoutSeconds')),
-        memoryMb: lambdaMemoryMb.optional().describe(fromTier('api.memoryMb')),
+        rateLimitPerSecond: fromTier(rateLimitPerSecond, 'api.rateLimitPerSecond'),
+        burstLimit: fromTier(burstLimit, 'api.burstLimit'),
+        quotaPerDay: fromTier(quotaPerDay, 'api.quotaPerDay'),
+        reservedConcurrency: fromTier(reservedConcurrency, 'api.reservedConcurrency'),
+        timeoutSeconds: fromTier(apiTimeoutSeconds, 'api.timeoutSeconds'),
+        memoryMb: fromTier(lambdaMemoryMb, 'api.memoryMb'),
       })
       .optional()
-      .describe('API overrides. Default: the tier’s api.'),
+      .describe("API overrides. Default: the tier's api."),
     slo: z
       .strictObject({
         availability: percent('Availability').optional().describe('Availability target in percent (50..99.999). Default: `slo.availability` of _fleet.yaml.'),

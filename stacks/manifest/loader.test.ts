@@ -1,0 +1,204 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { formatError, loadManifest, ManifestValidationError, RULES, type ManifestError, type ManifestFileSystem } from '.';
+import { didYouMean, editDistance } from './rules';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const FIXTURES = 'stacks/manifest/fixtures';
+const BAD = path.join(ROOT, FIXTURES, 'bad');
+
+function errorsOf(dir: string, options: { fileSystem?: ManifestFileSystem } = {}): readonly ManifestError[] {
+  const result = loadManifest(dir, { cwd: ROOT, ...options });
+  if (result.ok) throw new Error(`expected ${dir} to be invalid`);
+  return result.errors;
+}
+
+function only(dir: string): ManifestError {
+  const errors = errorsOf(dir);
+  expect(errors).toHaveLength(1);
+  return errors[0]!;
+}
+
+describe('good fixtures', () => {
+  test.each(['tenants', `${FIXTURES}/good/minimal`, `${FIXTURES}/good/overrides`])('loads %s without errors', (dir) => {
+    const result = loadManifest(dir, { cwd: ROOT });
+    expect(result.ok ? [] : result.errors.map(formatError)).toEqual([]);
+  });
+
+  test('sorts tenants by id and reads .yml files too', () => {
+    const result = loadManifest(`${FIXTURES}/good/overrides`, { cwd: ROOT });
+    if (!result.ok) throw new Error('invalid');
+    expect(result.manifest.tenants.map((t) => [t.tenant.id, t.file])).toEqual([
+      ['billing', `${FIXTURES}/good/overrides/billing.yml`],
+      ['orders', `${FIXTURES}/good/overrides/orders.yaml`],
+    ]);
+  });
+
+  test('applies schema defaults (wave 1, state key prefix, lockfile, network)', () => {
+    const result = loadManifest(`${FIXTURES}/good/minimal`, { cwd: ROOT });
+    if (!result.ok) throw new Error('invalid');
+    expect(result.manifest.tenants[0]!.tenant.wave).toBe(1);
+    expect(result.manifest.fleet.state).toEqual({ bucket: 'flota-terraform-state-test', keyPrefix: 'flota', useLockfile: true, encrypt: true });
+    expect(result.manifest.fleet.network.availabilityZoneCount).toBe(3);
+    expect(result.manifest.fleet.slo.windowDays).toBe(30);
+    expect(result.manifest.fleet.requiredTenantTags).toEqual(['cost-centre']);
+  });
+});
+
+describe('bad fixtures (one directory per rule, golden messages in expected.txt)', () => {
+  const rules = fs.readdirSync(BAD).sort();
+
+  test('every rule has a bad fixture and every fixture names a rule', () => {
+    expect(rules).toEqual(RULES.map((r) => r.code).sort());
+  });
+
+  test.each(rules)('fails %s with exactly the expected errors', (rule) => {
+    const errors = errorsOf(`${FIXTURES}/bad/${rule}`);
+    const expected = fs.readFileSync(path.join(BAD, rule, 'expected.txt'), 'utf8').trimEnd().split('\n');
+    expect(errors.map(formatError)).toEqual(expected);
+    expect(new Set(errors.map((e) => e.code))).toEqual(new Set([rule]));
+  });
+});
+
+describe('error details', () => {
+  const bad = (rule: string) => `${FIXTURES}/bad/${rule}`;
+
+  test('fails on an unknown key with a "did you mean" and points at the key', () => {
+    const [typo, unknown] = errorsOf(bad('unknown-key'));
+    expect(typo).toMatchObject({ code: 'unknown-key', line: 9, col: 3, path: 'ingest.batchsize', got: '"batchsize"', fix: 'did you mean "batchSize"?' });
+    expect(unknown).toMatchObject({ line: 10, col: 1, path: 'colour' });
+    expect(unknown!.fix).toContain('allowed keys here: id, name, owner, tier, wave');
+  });
+
+  test('fails on an out-of-range SLO target, naming the allowed range', () => {
+    const errors = errorsOf(bad('out-of-range'));
+    expect(errors.find((e) => e.path === 'slo.availability')).toEqual({
+      code: 'out-of-range',
+      file: `${bad('out-of-range')}/alpha.yaml`,
+      line: 12,
+      col: 17,
+      path: 'slo.availability',
+      message: 'must be at most 99.999',
+      got: '99.9999',
+      fix: 'use a value from 50 to 99.999',
+    });
+  });
+
+  test('fails on a literal secret without echoing it', () => {
+    const errors = errorsOf(bad('secret-literal'));
+    const text = errors.map(formatError).join('\n');
+    expect(text).not.toContain('0123456789abcdef0123456789abcdef');
+    expect(text).not.toContain('XXXXXXXXXXXXXXXX');
+    expect(errors.map((e) => e.path)).toEqual(['alerts.page.pagerduty.integrationKeySecret', 'alerts.ticket.slack.webhookUrlSecret']);
+    expect(errors[1]!.message).toBe('looks like a Slack webhook URL, i.e. the secret itself');
+    expect(errors[1]!.fix).toMatch(/^name the Secrets Manager secret .*never its value/);
+  });
+
+  test('fails on a YAML syntax error with its position', () => {
+    const [unclosed, duplicate] = errorsOf(bad('yaml-syntax'));
+    expect(unclosed).toMatchObject({ code: 'yaml-syntax', line: 6, col: 1, got: 'MISSING_CHAR' });
+    expect(duplicate).toMatchObject({ code: 'yaml-syntax', line: 4, col: 1, got: 'DUPLICATE_KEY', message: 'YAML syntax error: Map keys must be unique' });
+  });
+
+  test('fails on an id whose derived names exceed AWS limits, with the longest id that fits', () => {
+    const e = only(bad('name-too-long'));
+    expect(e.path).toBe('id');
+    expect(e.message).toContain('IAM role name "flota-payments-settlement-reconciliation-eu-central-1-migrate-role" 66 characters long, over the limit of 64');
+    expect(e.fix).toBe('shorten the id to at most 45 characters (the prefix "flota" counts against every name)');
+  });
+
+  test('fails on the connection budget against the overriding field, naming the fixes', () => {
+    const e = only(bad('connection-budget'));
+    expect(e).toMatchObject({ path: 'ingest.maxConcurrency', line: 9, col: 19, got: '40' });
+    expect(e.message).toBe(
+      'worst-case 91 database connections (ingest 40 × 2 + api 5 × 2 + migrate 1) exceed the budget of 67 (80 % of max_connections 84 on db.t4g.micro)',
+    );
+    expect(e.fix).toBe('lower ingest.maxConcurrency to ≤ 28, or set database.instanceClass: db.t4g.small');
+  });
+
+  test('reports a duplicate id against the file whose name differs from it', () => {
+    expect(only(bad('duplicate-id'))).toMatchObject({ file: `${bad('duplicate-id')}/alpha.yml`, path: 'id', message: `is already used by ${bad('duplicate-id')}/alpha.yaml` });
+  });
+
+  test('fails on an unreadable file (injected EACCES: tests run as root, where chmod 000 stays readable)', () => {
+    const dir = `${FIXTURES}/good/minimal`;
+    const fileSystem: ManifestFileSystem = {
+      readdir: (d) => fs.readdirSync(d),
+      readFile: (file) => {
+        if (file.endsWith('alpha.yaml')) throw Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' });
+        return fs.readFileSync(file, 'utf8');
+      },
+    };
+    expect(errorsOf(dir, { fileSystem })).toEqual([
+      {
+        code: 'unreadable-file',
+        file: `${dir}/alpha.yaml`,
+        line: 1,
+        col: 1,
+        path: '(file)',
+        message: 'cannot be read',
+        got: 'EACCES',
+        fix: 'make the file readable (chmod 644) or remove it',
+      },
+    ]);
+  });
+
+  test('fails on a missing tenants directory', () => {
+    expect(only(`${FIXTURES}/does-not-exist`)).toMatchObject({ code: 'unreadable-file', message: 'tenants directory does not exist', got: 'ENOENT' });
+  });
+
+  test('collects errors across all files instead of stopping at the first', () => {
+    const fileSystem: ManifestFileSystem = {
+      readdir: () => ['_fleet.yaml', 'a.yaml', 'b.yaml'],
+      readFile: (file) => {
+        if (file.endsWith('_fleet.yaml')) return fs.readFileSync(path.join(ROOT, FIXTURES, 'good/minimal/_fleet.yaml'), 'utf8');
+        const id = path.basename(file, '.yaml');
+        return `id: ${id}\nname: ${id}\nowner: {team: t, email: t@example.com}\ntier: gold\nwave: 0\ntags: {cost-centre: x}\n`;
+      },
+    };
+    const errors = errorsOf('virtual', { fileSystem });
+    expect(errors.map((e) => `${e.file} ${e.code} ${e.path}`)).toEqual([
+      'virtual/a.yaml out-of-range wave',
+      'virtual/b.yaml out-of-range wave',
+    ]);
+  });
+
+  test('fails on a tier whose own defaults break the connection budget, against _fleet.yaml', () => {
+    const fleetText = fs
+      .readFileSync(path.join(ROOT, FIXTURES, 'good/minimal/_fleet.yaml'), 'utf8')
+      .replace('maxConcurrency: 5\n', 'maxConcurrency: 50\n');
+    const fileSystem: ManifestFileSystem = {
+      readdir: () => ['_fleet.yaml', 'alpha.yaml'],
+      readFile: (file) => (file.endsWith('_fleet.yaml') ? fleetText : fs.readFileSync(path.join(ROOT, FIXTURES, 'good/minimal/alpha.yaml'), 'utf8')),
+    };
+    const errors = errorsOf('virtual', { fileSystem });
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({ code: 'connection-budget', file: 'virtual/_fleet.yaml', path: 'tiers.bronze.ingest.maxConcurrency', got: '50' });
+    expect(errors[0]!.message).toMatch(/^tier bronze: worst-case 111 database connections/);
+    expect(errors[0]!.fix).toContain('lower tiers.bronze.ingest.maxConcurrency to ≤ 28');
+  });
+});
+
+describe('formatError and ManifestValidationError', () => {
+  const error: ManifestError = { code: 'out-of-range', file: 'tenants/a.yaml', line: 3, col: 7, path: 'wave', message: 'must be at least 1', got: '0', fix: 'use a value from 1 to 10' };
+
+  test('formats FILE:LINE:COL: path: message (got VALUE; fix)', () => {
+    expect(formatError(error)).toBe('tenants/a.yaml:3:7: wave: must be at least 1 (got 0; use a value from 1 to 10)');
+  });
+
+  test('ManifestValidationError has a stable name, every error and a summary message', () => {
+    const e = new ManifestValidationError([error, { ...error, file: 'tenants/b.yaml' }]);
+    expect(e).toBeInstanceOf(Error);
+    expect(e.name).toBe('ManifestValidationError');
+    expect(e.errors).toHaveLength(2);
+    expect(e.message.split('\n')[0]).toBe('2 manifest errors in 2 files:');
+  });
+});
+
+describe('did you mean', () => {
+  test('suggests close keys case-insensitively and nothing for unrelated words', () => {
+    expect(editDistance('batchsize', 'batchSize')).toBe(0);
+    expect(didYouMean('maxConcurency', ['maxConcurrency', 'maxReceiveCount'])).toBe('maxConcurrency');
+    expect(didYouMean('colour', ['id', 'name', 'owner', 'tier'])).toBeUndefined();
+  });
+});
