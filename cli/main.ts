@@ -10,6 +10,8 @@ const COMMANDS: Record<string, Command> = {
   synth: { summary: 'validate, then synthesize every stack into cdktf.out/', load: () => import('./commands/synth') },
   changed: { summary: 'stacks affected by the commits in --base...--head, as JSON for CI', load: () => import('./commands/changed') },
   smoke: { summary: 'publish a record per tenant and read it back through the API (AWS or --local)', load: () => import('./commands/smoke') },
+  dlq: { summary: "peek at a tenant's dead-letter queue (count + sample, never consumes)", load: () => import('./commands/dlq') },
+  redrive: { summary: "move a tenant's dead-letter messages back to its queue (asks first)", load: () => import('./commands/redrive') },
 };
 
 function usage(): string {
