@@ -46,7 +46,7 @@ function queues(count: number) {
   sqs.on(StartMessageMoveTaskCommand).resolves({ TaskHandle: 'task-1' });
 }
 
-async function call(command: typeof dlq, args: string[], deps?: Partial<RedriveDependencies>) {
+async function call(command: typeof dlq | typeof redrive, args: string[], deps?: Partial<RedriveDependencies>) {
   let stdout = '';
   let stderr = '';
   const code = await (command as (a: string[], io: unknown, d: unknown) => Promise<number>)(
