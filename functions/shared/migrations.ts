@@ -42,6 +42,9 @@ export async function migrate(db: Pool | ClientBase, options: MigrateOptions = {
   const log = options.log ?? (() => undefined);
   const isPool = 'totalCount' in db;
   const client: ClientBase = isPool ? await (db as Pool).connect() : db;
+  // A checked-out client reports a lost connection as an 'error' event too; the failing query already rejects with it.
+  const ignore = () => undefined;
+  if (isPool) client.on('error', ignore);
   let broken = false;
   try {
     // Migrations may legitimately run longer than the pool's statement timeout, and waiting for the lock must not time out.
@@ -57,7 +60,10 @@ export async function migrate(db: Pool | ClientBase, options: MigrateOptions = {
     broken = !(error instanceof MigrationError);
     throw error;
   } finally {
-    if (isPool) (client as PoolClient).release(broken);
+    if (isPool) {
+      client.off('error', ignore);
+      (client as PoolClient).release(broken);
+    }
   }
 }
 

@@ -51,7 +51,7 @@ export function nestingExceeds(value: unknown, max: number, depth = 1): boolean 
 
 const recordId = z
   .string({ error: 'id must be a string' })
-  .min(1, { error: 'id must not be empty' })
+  .min(1, { error: 'id must not be empty', abort: true })
   .max(MAX_RECORD_ID_LENGTH, { error: `id must be at most ${MAX_RECORD_ID_LENGTH} characters` })
   .regex(RECORD_ID_PATTERN, { error: 'id may contain only letters, digits and . _ : -' })
   .describe('Client-supplied idempotency key: a record with an id that is already stored is ignored.');

@@ -1,0 +1,38 @@
+import type { Context, SQSEvent } from 'aws-lambda';
+import { closePool } from '../shared/db';
+import okFixture from '../events/sqs-raw-sns.json';
+import { captureOutput, type CapturedOutput } from '../test/capture-output';
+import { createTestDatabase, type TestDatabase } from '../test/database';
+
+let db: TestDatabase;
+let output: CapturedOutput;
+const saved = { ...process.env };
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  Object.assign(process.env, { DATABASE_URL: db.url, FLOTA_TENANT_ID: 'acme', FLOTA_FRESHNESS_THRESHOLD_S: '300' });
+  output = captureOutput();
+});
+afterAll(async () => {
+  output.restore();
+  process.env = saved;
+  await closePool();
+  await db.drop();
+});
+
+const context = { functionName: 'flota-acme-ingest', awsRequestId: 'c6af9ac6-7b61-11e6-9a41-93e8deadbeef' } as Context;
+
+describe('ingest Lambda entry point', () => {
+  it('configures itself from the environment and ingests the AWS sample event', async () => {
+    const { handler } = await import('./handler');
+    await expect(handler(structuredClone(okFixture) as SQSEvent, context)).resolves.toEqual({ batchItemFailures: [] });
+    await expect(handler(structuredClone(okFixture) as SQSEvent, context)).resolves.toEqual({ batchItemFailures: [] });
+    const { rows } = await db.pool.query('SELECT count(*)::int AS n FROM records');
+    expect(rows[0].n).toBe(2);
+    const summary = output.logs().filter((l) => l.message === 'batch ingested');
+    expect(summary.map((l) => [l.tenant, l.stored, l.duplicates])).toEqual([
+      ['acme', 2, 0],
+      ['acme', 0, 2],
+    ]);
+  });
+});

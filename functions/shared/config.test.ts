@@ -1,0 +1,89 @@
+import { ConfigError, loadApiConfig, loadDatabaseConfig, loadIngestConfig, loadTenantId } from './config';
+
+const rds = {
+  FLOTA_DB_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds!db-1234',
+  FLOTA_DB_HOST: 'acme.cluster-xyz.eu-west-1.rds.amazonaws.com',
+  FLOTA_DB_PORT: '5432',
+  FLOTA_DB_NAME: 'flota',
+  FLOTA_DB_POOL_SIZE: '3',
+};
+
+describe('loadDatabaseConfig', () => {
+  it('reads the RDS settings', () => {
+    expect(loadDatabaseConfig(rds)).toEqual({
+      kind: 'rds',
+      secretArn: rds.FLOTA_DB_SECRET_ARN,
+      host: rds.FLOTA_DB_HOST,
+      port: 5432,
+      database: 'flota',
+      poolSize: 3,
+    });
+  });
+
+  it('defaults the port to 5432 and the pool size to 2', () => {
+    const { FLOTA_DB_PORT: _port, FLOTA_DB_POOL_SIZE: _size, ...rest } = rds;
+    expect(loadDatabaseConfig(rest)).toMatchObject({ port: 5432, poolSize: 2 });
+  });
+
+  it('lets DATABASE_URL override everything (local and tests)', () => {
+    expect(loadDatabaseConfig({ DATABASE_URL: 'postgres://u:p@localhost:5433/x', FLOTA_DB_POOL_SIZE: '5' })).toEqual({
+      kind: 'url',
+      connectionString: 'postgres://u:p@localhost:5433/x',
+      poolSize: 5,
+    });
+  });
+
+  it('fails naming every missing variable and the DATABASE_URL alternative', () => {
+    const error = (() => {
+      try {
+        loadDatabaseConfig({ FLOTA_DB_HOST: 'h' });
+      } catch (e) {
+        return e as ConfigError;
+      }
+      throw new Error('expected ConfigError');
+    })();
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error.name).toBe('ConfigError');
+    expect(error.problems).toEqual([
+      'FLOTA_DB_SECRET_ARN is not set (the tenant stack sets it; locally export FLOTA_DB_SECRET_ARN=…)',
+      'FLOTA_DB_NAME is not set (the tenant stack sets it; locally export FLOTA_DB_NAME=…)',
+      '(set DATABASE_URL instead to connect without Secrets Manager, e.g. locally)',
+    ]);
+  });
+
+  it.each([
+    [{ FLOTA_DB_POOL_SIZE: '0' }, /FLOTA_DB_POOL_SIZE="0" must be > 0/],
+    [{ FLOTA_DB_POOL_SIZE: 'many' }, /FLOTA_DB_POOL_SIZE="many"/],
+    [{ FLOTA_DB_PORT: '70000' }, /FLOTA_DB_PORT="70000"/],
+  ])('fails on a malformed value %j naming it', (override, message) => {
+    expect(() => loadDatabaseConfig({ ...rds, ...override })).toThrow(message);
+  });
+});
+
+describe('function configs', () => {
+  it('reads the ingest settings', () => {
+    expect(loadIngestConfig({ FLOTA_TENANT_ID: 'acme', FLOTA_FRESHNESS_THRESHOLD_S: '300' })).toEqual({
+      tenantId: 'acme',
+      freshnessThresholdSeconds: 300,
+    });
+  });
+
+  it('fails if the freshness threshold is missing', () => {
+    expect(() => loadIngestConfig({ FLOTA_TENANT_ID: 'acme' })).toThrow(/FLOTA_FRESHNESS_THRESHOLD_S is not set/);
+  });
+
+  it('reads the API settings', () => {
+    expect(
+      loadApiConfig({
+        FLOTA_TENANT_ID: 'acme',
+        FLOTA_TOPIC_ARN: 'arn:aws:sns:eu-west-1:123456789012:flota-acme',
+        FLOTA_LATENCY_THRESHOLD_MS: '250',
+        FLOTA_MAX_BODY_BYTES: '262144',
+      }),
+    ).toEqual({ tenantId: 'acme', topicArn: 'arn:aws:sns:eu-west-1:123456789012:flota-acme', latencyThresholdMs: 250, maxBodyBytes: 262144 });
+  });
+
+  it('fails on a malformed tenant id', () => {
+    expect(() => loadTenantId({ FLOTA_TENANT_ID: 'acme corp' })).toThrow(/FLOTA_TENANT_ID="acme corp" must be a tenant id/);
+  });
+});
