@@ -1,0 +1,137 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { loadFleet } from '../stacks/model';
+import { generateFleet } from '../stacks/model/alerting-generated-fleet';
+import { CLOUDWATCH_LIMITS, equivalentSearch, type MetricQuerySpec } from '../stacks/model/alerting-queries';
+import type { FleetModel, TenantModel } from '../stacks/model/types';
+import { buildDashboards } from './index';
+import { expectedFiles, GENERATED_DIR } from './generate';
+
+interface PanelJson {
+  id?: number;
+  type: string;
+  title: string;
+  targets?: Record<string, unknown>[];
+  fieldConfig?: { defaults?: { links?: { url: string }[] } };
+}
+
+const TENANTS_DIR = path.join(__dirname, '..', 'tenants');
+const shipped = loadFleet(TENANTS_DIR);
+
+function panelsOf(json: unknown): PanelJson[] {
+  return ((json as { panels: PanelJson[] }).panels ?? []).filter((p) => p.type !== 'row');
+}
+
+/** Metrics one CloudWatch target reads and series it returns, at `fleetSize` tenants. */
+function targetCost(target: Record<string, unknown>, fleetSize: number): { metrics: number; series: number; searchChars: number } {
+  const estimate = target.flotaEstimate as { metricsRead: number; seriesReturned: number } | undefined;
+  if (estimate !== undefined) {
+    const search = /SEARCH\('([^']*)'/.exec(String(target.expression))?.[1] ?? '';
+    return { metrics: estimate.metricsRead, series: estimate.seriesReturned, searchChars: search.length };
+  }
+  if (target.metricEditorMode === 1) throw new Error(`code-mode target ${String(target.refId)} without flotaEstimate`);
+  const dimensions = target.dimensions as Record<string, string | string[]>;
+  let series = 1;
+  for (const value of Object.values(dimensions)) {
+    if (value === '*') series *= fleetSize;
+    else if (Array.isArray(value)) series *= value.length;
+  }
+  series = Math.min(series, CLOUDWATCH_LIMITS.maxSeriesPerSearch);
+  const spec: MetricQuerySpec = {
+    namespace: String(target.namespace),
+    metricName: String(target.metricName),
+    dimensions,
+    statistic: String(target.statistic),
+  };
+  return { metrics: series, series, searchChars: equivalentSearch(spec)?.length ?? 0 };
+}
+
+function isCloudWatch(target: Record<string, unknown>): boolean {
+  return (target.datasource as { type?: string } | undefined)?.type === 'cloudwatch';
+}
+
+describe('dashboards', () => {
+  test('the committed JSON under dashboards/generated/ matches the builders (run `npx tsx dashboards/generate.ts`)', () => {
+    const expected = expectedFiles(TENANTS_DIR);
+    const committed = fs.readdirSync(GENERATED_DIR).filter((f) => f.endsWith('.json')).sort();
+    expect(committed).toEqual([...expected.keys()].sort());
+    for (const [file, text] of expected) expect(fs.readFileSync(path.join(GENERATED_DIR, file), 'utf8')).toBe(text);
+  });
+
+  test('every dashboard has a stable uid, the flota tag and unique panel ids', () => {
+    for (const built of buildDashboards(shipped)) {
+      expect(built.json.uid).toBe(built.uid);
+      expect(built.json.tags).toContain('flota');
+      const ids = panelsOf(built.json).map((p) => p.id);
+      expect(new Set(ids).size).toBe(ids.length);
+      expect(ids.every((id) => typeof id === 'number')).toBe(true);
+    }
+  });
+
+  test.each([
+    ['the shipped fleet', shipped],
+    ['a generated 500-tenant fleet', generateFleet(shipped, 500)],
+  ])('%s: no panel needs more than one GetMetricData call or returns more than 500 series', (_name, fleet: FleetModel) => {
+    const size = fleet.tenants.length;
+    let panels = 0;
+    for (const built of buildDashboards(fleet)) {
+      for (const panel of panelsOf(built.json)) {
+        panels += 1;
+        const costs = (panel.targets ?? []).filter(isCloudWatch).map((t) => targetCost(t, size));
+        const metrics = costs.reduce((n, c) => n + c.metrics, 0);
+        const visibleSeries = (panel.targets ?? [])
+          .filter((t) => isCloudWatch(t) && t.hide !== true)
+          .map((t) => targetCost(t, size).series)
+          .reduce((n, s) => n + s, 0);
+        const where = `${built.uid} / ${panel.title}`;
+        expect({ where, metrics: metrics <= CLOUDWATCH_LIMITS.maxMetricsPerGetMetricData }).toEqual({ where, metrics: true });
+        expect({ where, series: visibleSeries <= CLOUDWATCH_LIMITS.maxSeriesPerSearch }).toEqual({ where, series: true });
+        for (const c of costs) expect({ where, chars: c.searchChars <= CLOUDWATCH_LIMITS.maxSearchExpressionChars }).toEqual({ where, chars: true });
+      }
+    }
+    expect(panels).toBeGreaterThan(20);
+  });
+
+  test('adding a tenant adds it to the status grid, the outliers and the tenant variable with no other edit', () => {
+    const template = shipped.tenants.find((t) => t.id === 'order-events') as TenantModel;
+    const newcomer = JSON.parse(JSON.stringify(template).split('order-events').join('zz-new-tenant')) as TenantModel;
+    const grown: FleetModel = { ...shipped, tenants: [...shipped.tenants, newcomer].sort((a, b) => a.id.localeCompare(b.id)) };
+    const covers = (fleet: FleetModel, uid: string, id: string): boolean => {
+      const built = buildDashboards(fleet).find((b) => b.uid === uid)!;
+      const text = JSON.stringify(built.json);
+      return panelsOf(built.json).some((p) =>
+        (p.targets ?? []).some((t) => {
+          const tenants = (t.dimensions as Record<string, unknown> | undefined)?.Tenant;
+          return tenants === '*' || (Array.isArray(tenants) && tenants.includes(id));
+        }),
+      ) || text.includes(`"${id}"`);
+    };
+    for (const uid of ['flota-status-grid', 'flota-outliers', 'flota-fleet-heatmap']) {
+      expect({ uid, after: covers(grown, uid, 'zz-new-tenant') }).toEqual({ uid, after: true });
+    }
+    expect(covers(shipped, 'flota-status-grid', 'zz-new-tenant')).toBe(false);
+    const variable = (fleet: FleetModel) =>
+      (buildDashboards(fleet).find((b) => b.uid === 'flota-tenant-detail')!.json.templating.list ?? []).find((v) => v.name === 'tenant')!.query as string;
+    expect(variable(shipped).split(',')).not.toContain('zz-new-tenant');
+    expect(variable(grown).split(',')).toContain('zz-new-tenant');
+    // status grid: the newcomer is listed in exactly one panel per SLI (its class), before it was in none
+    const grid = buildDashboards(grown).find((b) => b.uid === 'flota-status-grid')!;
+    const listing = panelsOf(grid.json).filter((p) => (p.targets ?? []).some((t) => JSON.stringify(t.dimensions ?? {}).includes('zz-new-tenant')));
+    expect(listing.length).toBe(3);
+  });
+
+  test('tenant detail addresses AWS resources by the model’s naming pattern', () => {
+    const detail = JSON.stringify(buildDashboards(shipped).find((b) => b.uid === 'flota-tenant-detail')!.json);
+    expect(detail).toContain('"QueueName":"flota-$tenant-ingest"');
+    expect(detail).toContain('"DBInstanceIdentifier":"flota-$tenant-db"');
+  });
+
+  test('fleet latency percentiles come from the [Service] dimension set (true percentiles)', () => {
+    const overview = buildDashboards(shipped).find((b) => b.uid === 'flota-fleet-overview')!;
+    const latency = panelsOf(overview.json)[0];
+    for (const target of latency.targets ?? []) {
+      expect(target.dimensions).toEqual({ Service: 'api' });
+      expect(String(target.statistic)).toMatch(/^p(50|90|99)$/);
+    }
+  });
+});
