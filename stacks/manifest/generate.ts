@@ -66,8 +66,8 @@ export interface FieldRow {
   readonly path: string;
   readonly type: string;
   readonly required: boolean;
-  /** Rendered default: a JSON value, the documented inheritance, or `required`. */
-  readonly defaultText: string;
+  /** Rendered default: a JSON value, the documented inheritance, or `required`; undefined when not documented. */
+  readonly defaultText: string | undefined;
   readonly description: string;
   readonly constraints: string;
 }
@@ -99,7 +99,7 @@ function row(node: JsonSchema, p: string, required: boolean): FieldRow {
         ? 'required'
         : p.endsWith('.<key>')
           ? '—'
-          : (inText?.[1]?.replace(/\.$/, '') ?? 'none');
+          : inText?.[1]?.replace(/\.$/, '');
   return {
     path: p,
     type: typeOf(node),
@@ -146,7 +146,7 @@ const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 function table(rows: readonly FieldRow[]): string {
   const lines = ['| field | type | default | constraints | description |', '|---|---|---|---|---|'];
   for (const r of rows) {
-    lines.push(`| \`${r.path}\` | ${r.type} | ${cell(r.defaultText)} | ${cell(r.constraints)} | ${cell(r.description)} |`);
+    lines.push(`| \`${r.path}\` | ${r.type} | ${cell(r.defaultText ?? '—')} | ${cell(r.constraints)} | ${cell(r.description)} |`);
   }
   return lines.join('\n');
 }

@@ -317,7 +317,7 @@ const sloDefaults = z
     latency: z.strictObject({
       thresholdMs: z.number().int().min(1).max(29000).describe('A request slower than this (ms) counts as bad (1..29000).'),
       target: percent('Share of requests faster than thresholdMs'),
-    }),
+    }).describe('Latency SLO: share of API requests faster than a threshold.'),
     freshness: z.strictObject({
       withinSeconds: z
         .number()
@@ -326,7 +326,7 @@ const sloDefaults = z
         .max(86400)
         .describe('A record stored later than this many seconds after publish counts as stale (1..86400).'),
       target: percent('Share of records stored within withinSeconds'),
-    }),
+    }).describe('Freshness SLO: share of records stored within N seconds of publish.'),
     minEventsPerWindow: z
       .number()
       .int()
