@@ -108,6 +108,14 @@ describe('SLO rule groups', () => {
     expect(rule.condition).toBe('H');
   });
 
+  test('the short window reads the newest bucket of a resampled grid (a sparse bad metric cannot reuse an old bucket)', () => {
+    const rule = allRules(testFleet()).find((r) => r.sli === 'availability' && r.window.id === 'page-6h')!;
+    const stage = (refId: string) => rule.stages.find((s) => s.refId === refId)!.model;
+    expect(stage('I')).toMatchObject({ type: 'resample', expression: 'A', window: '30m', downsampler: 'sum', upsampler: 'fillna' });
+    expect(stage('E')).toMatchObject({ type: 'reduce', expression: 'I', reducer: 'last', settings: { mode: 'replaceNN', replaceWithValue: 0 } });
+    expect(stage('C')).toMatchObject({ type: 'reduce', expression: 'A', reducer: 'sum' });
+  });
+
   test('labels carry tenant, slo and severity; annotations carry summary, dashboard and runbook links', () => {
     const rule = allRules(testFleet()).find((r) => r.sli === 'latency' && r.window.id === 'ticket-3d')!;
     expect(rule.labels).toMatchObject({ tenant: '{{ $labels.Tenant }}', slo: 'latency', severity: 'ticket' });

@@ -179,8 +179,12 @@ function sloRule(
     cloudWatchStage(cloudWatchTarget('B', model.region, totalQuery, { label: "${PROP('Dim.Tenant')}" }), range),
     reduceStage('C', 'A', 'sum', 'dropNN'), // bad events, long window
     reduceStage('D', 'B', 'sum', 'dropNN'), // all events, long window (also the minimum-traffic guard)
-    reduceStage('E', 'A', 'last', 'replaceNN'), // bad events, short window (newest bucket; none = 0)
-    reduceStage('F', 'B', 'last', 'replaceNN'), // all events, short window
+    // CloudWatch returns no point for a period without data (ServerErrors is only emitted on errors), so `last` of the
+    // raw series could be an old bucket: resample onto the short-window grid first (empty buckets → NaN → 0).
+    resampleStage('I', 'A', window.shortWindowMinutes),
+    resampleStage('J', 'B', window.shortWindowMinutes),
+    reduceStage('E', 'I', 'last', 'replaceNN'), // bad events, short window (newest bucket; none = 0)
+    reduceStage('F', 'J', 'last', 'replaceNN'), // all events, short window
     mathStage('G', `($C / $D >= ${threshold}) && ($E / $F >= ${threshold}) && ($D >= ${min})`),
     thresholdStage('H', 'G'),
   ];
@@ -240,6 +244,15 @@ function reduceStage(refId: string, input: string, reducer: 'sum' | 'last', mode
       reducer,
       settings: mode === 'replaceNN' ? { mode, replaceWithValue: 0 } : { mode },
     },
+  };
+}
+
+function resampleStage(refId: string, input: string, windowMinutes: number): RuleStage {
+  return {
+    refId,
+    datasourceUid: '__expr__',
+    relativeTimeRange: { from: 0, to: 0 },
+    model: { refId, datasource: EXPRESSION_DATASOURCE, type: 'resample', expression: input, window: `${windowMinutes}m`, downsampler: 'sum', upsampler: 'fillna' },
   };
 }
 

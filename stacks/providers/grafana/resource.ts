@@ -21,3 +21,12 @@ export abstract class GrafanaResource extends TerraformResource {
 export function compact<T extends Record<string, unknown>>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
+
+/**
+ * Terraform treats `${…}` and `%{…}` inside ANY string as template syntax, but Grafana JSON is full of literal ones
+ * (`${__field.labels.Tenant}`, CloudWatch labels like `${PROP('Dim.Tenant')}`). Escape them (`$${`, `%%{`) in
+ * strings that hold no Terraform reference, e.g. a dashboard's config_json or a rule's model.
+ */
+export function terraformLiteral(text: string): string {
+  return text.replace(/\$\{/g, () => '$${').replace(/%\{/g, () => '%%{');
+}

@@ -1,0 +1,147 @@
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as fs from 'node:fs';
+import { App, Testing } from 'cdktf';
+import { loadFleet } from './model';
+import { sloRuleGroups } from './model/alerting';
+import type { FleetModel, TenantModel } from './model/types';
+import { ObservabilityStack } from './observability-stack';
+import { checkAgainstSchema, GRAFANA_PROVIDER_SCHEMA, GRAFANA_RESOURCE_SCHEMA, META_ARGUMENTS } from './providers/grafana/schema';
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const fleet = loadFleet(path.join(__dirname, '..', 'tenants'));
+const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'flota-observability-test-'));
+afterAll(() => fs.rmSync(outdir, { recursive: true, force: true }));
+
+function synth(model: FleetModel): Json {
+  const app = new App({ outdir, stackTraces: false });
+  const stack = new ObservabilityStack(app, { fleet: model });
+  return JSON.parse(Testing.synth(stack)) as Json;
+}
+
+const stack = synth(fleet);
+const resources = (type: string): Json[] => Object.values((stack.resource?.[type] ?? {}) as Record<string, Json>);
+
+describe('ObservabilityStack', () => {
+  test('has its own state key with S3-native locking', () => {
+    expect(stack.terraform.backend.s3).toMatchObject({ key: `${fleet.state.keyPrefix}/observability.tfstate` });
+    expect(stack.terraform.backend.s3.use_lockfile).toBe(true);
+  });
+
+  test('requires grafana/grafana ~> 4.0 and configures it from SSM (no cross-stack state)', () => {
+    expect(stack.terraform.required_providers.grafana).toEqual({ source: 'grafana/grafana', version: '~> 4.0' });
+    const [grafana] = stack.provider.grafana as Json[];
+    expect(grafana.url).toBe('${data.aws_ssm_parameter.grafana-url.value}');
+    expect(grafana.auth).toBe('${data.aws_ssm_parameter.grafana-token.value}');
+    const params = Object.values(stack.data.aws_ssm_parameter as Record<string, Json>);
+    expect(params.map((p) => p.name).sort()).toEqual([fleet.observability.workspaceTokenParameter, fleet.observability.workspaceUrlParameter].sort());
+    expect(JSON.stringify(stack)).not.toContain('terraform_remote_state');
+  });
+
+  test('every synthesized grafana resource uses only documented attributes (allow-list)', () => {
+    const problems: string[] = [];
+    let checked = 0;
+    for (const [type, byId] of Object.entries(stack.resource as Record<string, Record<string, Json>>)) {
+      if (!type.startsWith('grafana_')) continue;
+      const schema = GRAFANA_RESOURCE_SCHEMA[type];
+      if (schema === undefined) {
+        problems.push(`${type}: no binding is documented for this resource type`);
+        continue;
+      }
+      for (const [id, resource] of Object.entries(byId)) {
+        checked += 1;
+        problems.push(...checkAgainstSchema(resource, schema, `${type}.${id}`, META_ARGUMENTS));
+      }
+    }
+    for (const provider of stack.provider.grafana as Json[]) problems.push(...checkAgainstSchema(provider, GRAFANA_PROVIDER_SCHEMA, 'provider.grafana'));
+    expect(problems).toEqual([]);
+    expect(checked).toBeGreaterThan(50);
+  });
+
+  test('the allow-list check catches an undocumented attribute and a block that is not an array', () => {
+    const schema = GRAFANA_RESOURCE_SCHEMA.grafana_rule_group;
+    expect(checkAgainstSchema({ name: 'x', folder_uid: 'f', interval_seconds: 60, rule: [{ name: 'r', data: [], bogus: 1 }] }, schema, 'g')).toEqual([
+      expect.stringContaining('g.rule[0].bogus: not a documented argument'),
+    ]);
+    expect(checkAgainstSchema({ name: 'x', folder_uid: 'f', interval_seconds: 60, rule: { name: 'r' } }, schema, 'g')).toEqual([
+      'g.rule: a block must be synthesized as an array of objects',
+    ]);
+  });
+
+  test('CloudWatch data source authenticates with the workspace IAM role in the fleet region', () => {
+    const [ds] = resources('grafana_data_source');
+    expect(ds).toMatchObject({ type: 'cloudwatch', uid: 'flota-cloudwatch' });
+    expect(JSON.parse(ds.json_data_encoded)).toEqual({ authType: 'ec2_iam_role', defaultRegion: fleet.region });
+  });
+
+  test('no secret value in the output: Slack and PagerDuty contacts reference the NAMED secret through a data source', () => {
+    const contacts = resources('grafana_contact_point');
+    const slack = contacts.flatMap((c) => (c.slack ?? []) as Json[]);
+    const pagerduty = contacts.flatMap((c) => (c.pagerduty ?? []) as Json[]);
+    expect(slack.length).toBeGreaterThan(0);
+    expect(pagerduty.length).toBeGreaterThan(0);
+    for (const receiver of slack) expect(receiver.url).toMatch(/^\$\{data\.aws_secretsmanager_secret_version\.[^.}]+\.secret_string\}$/);
+    for (const receiver of pagerduty) expect(receiver.integration_key).toMatch(/^\$\{data\.aws_secretsmanager_secret_version\.[^.}]+\.secret_string\}$/);
+    const secretIds = Object.values(stack.data.aws_secretsmanager_secret_version as Record<string, Json>).map((d) => d.secret_id);
+    const named = new Set(
+      [fleet.observability.defaultAlerts, ...fleet.tenants.map((t) => t.alerts)]
+        .flatMap((a) => [a.page, a.ticket])
+        .flatMap((c) => (c.kind === 'slack' ? [c.webhookUrl.secretName] : c.kind === 'pagerduty' ? [c.integrationKey.secretName] : [])),
+    );
+    expect(new Set(secretIds)).toEqual(named);
+    expect(JSON.stringify(stack)).not.toMatch(/hooks\.slack\.com/);
+  });
+
+  test('ONE notification policy: per-tenant page/ticket routing, fleet default at the root and for pages', () => {
+    const [policy] = resources('grafana_notification_policy');
+    expect(resources('grafana_notification_policy')).toHaveLength(1);
+    expect(policy.contact_point).toBe('fleet-default-ticket');
+    expect(policy.policy).toHaveLength(fleet.tenants.length + 1);
+    const tenantPolicy = (policy.policy as Json[]).find((p) => p.matcher[0].value === 'payments-ledger')!;
+    expect(tenantPolicy.matcher).toEqual([{ label: 'tenant', match: '=', value: 'payments-ledger' }]);
+    expect((tenantPolicy.policy as Json[]).map((p) => [p.matcher[0].value, p.contact_point])).toEqual([
+      ['page', 'tenant-payments-ledger-page'],
+      ['ticket', 'tenant-payments-ledger-ticket'],
+    ]);
+    const names = new Set(resources('grafana_contact_point').map((c) => c.name));
+    const referenced = JSON.stringify(policy).match(/"contact_point":"[^"]+"/g)!.map((m) => m.slice(17, -1));
+    for (const name of referenced) expect(names.has(name)).toBe(true);
+  });
+
+  test('rule groups: one per window pair, rules from the SLO classes, Grafana JSON escaped for Terraform', () => {
+    const groups = resources('grafana_rule_group');
+    expect(groups.map((g) => [g.name, g.interval_seconds])).toEqual([
+      ['slo-page-1h', 300],
+      ['slo-page-6h', 900],
+      ['slo-ticket-1d', 1800],
+      ['slo-ticket-3d', 3600],
+    ]);
+    const ruleCount = groups.reduce((n, g) => n + (g.rule as Json[]).length, 0);
+    expect(ruleCount).toBe(sloRuleGroups(fleet).reduce((n, g) => n + g.rules.length, 0));
+    const model = (groups[0].rule[0].data[0] as Json).model as string;
+    expect(model).toContain("$${PROP('Dim.Tenant')}");
+    expect(JSON.parse(model.replace(/\$\$\{/g, '${'))).toMatchObject({ namespace: 'Flota', matchExact: true });
+    expect(groups[0].rule[0].annotations.dashboard_url).toMatch(/^\$\{data\.aws_ssm_parameter\.grafana-url\.value\}\/d\/flota-tenant-detail/);
+  });
+
+  test('dashboards: one per builder, JSON escaped so Terraform keeps Grafana variables literal', () => {
+    const dashboards = resources('grafana_dashboard');
+    expect(dashboards).toHaveLength(5);
+    for (const d of dashboards) {
+      const text = d.config_json as string;
+      expect(text).not.toMatch(/(^|[^$])\$\{/); // every ${ is escaped as $${
+      expect(JSON.parse(text.replace(/\$\$\{/g, '${')).uid).toMatch(/^flota-/);
+    }
+  });
+
+  test('adding a tenant adds its contact points and routing with no other edit', () => {
+    const template = fleet.tenants.find((t) => t.id === 'payments-ledger') as TenantModel;
+    const newcomer = JSON.parse(JSON.stringify(template).split('payments-ledger').join('zz-newcomer')) as TenantModel;
+    const grown = synth({ ...fleet, tenants: [...fleet.tenants, newcomer].sort((a, b) => a.id.localeCompare(b.id)) });
+    const names = Object.values(grown.resource.grafana_contact_point as Record<string, Json>).map((c) => c.name);
+    expect(names).toEqual(expect.arrayContaining(['tenant-zz-newcomer-page', 'tenant-zz-newcomer-ticket']));
+    const policy = Object.values(grown.resource.grafana_notification_policy as Record<string, Json>)[0];
+    expect((policy.policy as Json[]).some((p) => p.matcher?.[0]?.value === 'zz-newcomer')).toBe(true);
+  });
+});
