@@ -175,6 +175,7 @@ export async function createDevFleet(options: DevFleetOptions = {}): Promise<Dev
   const running: RunningTenant[] = [];
   let server: Server | undefined;
   let baseUrl = '';
+  let shuttingDown = false;
   try {
     const t1 = Date.now();
     const names = models.map((m) => tenantDatabaseName(prefix, m.id));
@@ -182,7 +183,12 @@ export async function createDevFleet(options: DevFleetOptions = {}): Promise<Dev
     const functionLogLevel = options.functionLogLevel ?? 'WARN';
     const tenants = await inBatches(models, 4, async (model) => {
       const databaseUrl = withDatabase(adminUrl!, tenantDatabaseName(prefix, model.id));
-      const pool = createPool({ connectionString: databaseUrl, max: DEV_DEFAULTS.poolSize });
+      // pg's Pool.end() resolves before its sockets close, so a server stopping right after reports "terminating
+      // connection" on them: expected while stopping, worth a line otherwise.
+      const pool = createPool(
+        { connectionString: databaseUrl, max: DEV_DEFAULTS.poolSize },
+        { onIdleError: (error) => shuttingDown || log(`  [${model.id}] idle database connection failed: ${error.message}`) },
+      );
       await migrate(pool);
       const logger = createLogger({ service: SERVICE.ingest, tenantId: model.id });
       logger.setLogLevel(functionLogLevel);
@@ -239,6 +245,7 @@ export async function createDevFleet(options: DevFleetOptions = {}): Promise<Dev
     baseUrl = `http://${host}:${port}`;
     log(`  serving ${running.length} tenant API(s) on ${baseUrl} (ready in ${Date.now() - started} ms)`);
   } catch (err) {
+    shuttingDown = true;
     await Promise.allSettled(running.map((r) => r.pool.end()));
     server?.close();
     await postgres?.stop();
@@ -270,6 +277,7 @@ export async function createDevFleet(options: DevFleetOptions = {}): Promise<Dev
     deadLetters: (tenantId) => listDeadLetters(tenantOf(tenantId).pool),
     stop() {
       stopping ??= (async () => {
+        shuttingDown = true;
         await new Promise<void>((resolve) => {
           httpServer.close(() => resolve());
           httpServer.closeIdleConnections();
