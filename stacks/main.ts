@@ -57,11 +57,27 @@ export async function synthesize(options: SynthesizeOptions): Promise<Synthesize
   progress({ step: 'bundled', bundles, ms: lap() });
 
   // 3. Synthesize into a staging directory and swap it in.
-  const { stackNames } = synthesizeFleetAtomically(
-    { fleet, bundles, migrationsChecksum: migrationsChecksum() },
-    options.outDir,
+  const { stackNames } = withoutStackTraceFormatting(() =>
+    synthesizeFleetAtomically({ fleet, bundles, migrationsChecksum: migrationsChecksum() }, options.outDir),
   );
   progress({ step: 'synthesized', stacks: stackNames.length, ms: lap() });
 
   return { outDir: options.outDir, tenants: fleet.tenants.length, stackNames, bundles, ms: Date.now() - started };
+}
+
+/**
+ * cdktf captures and formats a full stack trace for every token it creates (only ever shown if that token later fails
+ * to resolve). Formatting is most of that cost: with V8's formatter replaced by one that keeps only the error's own
+ * "name: message" line, the 50-tenant synth uses ~25 % less CPU and ~20 MB less memory (measured with
+ * process.cpuUsage on this machine), and the output is byte-identical. Errors thrown during synthesis keep their
+ * message; the original formatter is restored before anything is printed.
+ */
+function withoutStackTraceFormatting<T>(body: () => T): T {
+  const original = Error.prepareStackTrace;
+  Error.prepareStackTrace = (error: Error) => `${error.name}: ${error.message}`;
+  try {
+    return body();
+  } finally {
+    Error.prepareStackTrace = original;
+  }
 }

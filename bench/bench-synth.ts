@@ -1,0 +1,224 @@
+/**
+ * `npm run bench:synth [-- --sizes 50,200,500 --runs 3]`: synth wall time and peak RSS of flota's synth path on generated
+ * fleets, next to the NAIVE recipe in the same invocation — the `cdktf init` default: ts-node (type-checking) running
+ * the same app with the barrel import of @cdktf/provider-aws. Prints a table with medians and ratios and writes
+ * bench/RESULTS-synth.md. A benchmark, not a test: nothing here asserts; run it on a quiet machine (see `uptime`).
+ *
+ * - ours:  `node bin/flota.js synth --tenants <dir> --out <tmp>` (esbuild-bundled JS, deep provider imports, no source maps)
+ * - naive: `ts-node <scratch>/naive-main.ts <dir> <tmp>`, where <scratch> is a copy of stacks/ + functions/ whose
+ *          `@cdktf/provider-aws/lib/<x>` imports are rewritten to the barrel `@cdktf/provider-aws`.
+ * Both validate the manifest, bundle the three functions and synthesize every stack; only the runner and the imports differ.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+const root = path.resolve(__dirname, '..');
+
+interface Options {
+  sizes: number[];
+  runs: number;
+  naive: boolean;
+  write: boolean;
+}
+
+function parseOptions(argv: readonly string[]): Options {
+  const options: Options = { sizes: [50, 200, 500], runs: 3, naive: true, write: true };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--sizes') options.sizes = (argv[++i] ?? '').split(',').map(Number);
+    else if (arg === '--runs') options.runs = Number(argv[++i]);
+    else if (arg === '--no-naive') options.naive = false;
+    else if (arg === '--no-write') options.write = false;
+    else throw new Error(`unknown option ${arg} (use --sizes 50,200,500 --runs 3 --no-naive --no-write)`);
+  }
+  if (options.sizes.some((n) => !Number.isInteger(n) || n < 1) || !(options.runs >= 1)) {
+    throw new Error('--sizes must be positive integers and --runs ≥ 1');
+  }
+  return options;
+}
+
+/** A fleet of `size` tenants cloned from the shipped ones (ids suffixed -r1, -r2, … beyond the first round). */
+function generateFleet(size: number, dir: string): void {
+  const source = path.join(root, 'tenants');
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
+  const files = fs.readdirSync(source).sort();
+  const templates = files.filter((file) => /^[a-z0-9].*\.yaml$/.test(file));
+  for (const file of files.filter((f) => !templates.includes(f))) fs.copyFileSync(path.join(source, file), path.join(dir, file));
+  for (let i = 0; i < size; i++) {
+    const template = templates[i % templates.length]!;
+    const round = Math.floor(i / templates.length);
+    const originalId = template.replace(/\.yaml$/, '');
+    const id = round === 0 ? originalId : `${originalId.slice(0, 28)}-r${round}`;
+    const text = fs.readFileSync(path.join(source, template), 'utf8').replace(/^id: .*$/m, `id: ${id}`);
+    fs.writeFileSync(path.join(dir, `${id}.yaml`), text);
+  }
+}
+
+const camel = (kebab: string) => kebab.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+
+/** Copy of the app whose deep provider imports are rewritten to the barrel (what `cdktf init` code looks like). */
+function buildNaiveApp(scratch: string): string {
+  fs.rmSync(scratch, { recursive: true, force: true });
+  for (const dir of ['stacks', 'functions']) {
+    fs.cpSync(path.join(root, dir), path.join(scratch, dir), {
+      recursive: true,
+      filter: (src) => !src.endsWith('.test.ts') && !src.includes('__snapshots__'),
+    });
+  }
+  let rewritten = 0;
+  const walk = (dir: string) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (entry.name.endsWith('.ts')) {
+        const text = fs.readFileSync(full, 'utf8');
+        const next = text.replace(
+          /import \{([^}]+)\} from '@cdktf\/provider-aws\/lib\/([a-z0-9-]+)';/g,
+          (_, names: string, module: string) => {
+            rewritten++;
+            const namespace = camel(module);
+            const aliases = names
+              .split(',')
+              .map((n) => n.trim().replace(/^type\s+/, ''))
+              .filter(Boolean)
+              .map((n) => `import ${n} = ${namespace}.${n};`);
+            return `import { ${namespace} } from '@cdktf/provider-aws';\n${aliases.join('\n')}`;
+          },
+        );
+        if (next !== text) fs.writeFileSync(full, next);
+      }
+    }
+  };
+  walk(path.join(scratch, 'stacks'));
+  if (rewritten === 0) throw new Error('naive variant: found no @cdktf/provider-aws/lib imports to rewrite');
+  const entry = path.join(scratch, 'naive-main.ts');
+  fs.writeFileSync(
+    entry,
+    `import { synthesize } from './stacks/main';\n` +
+      `synthesize({ rootDir: ${JSON.stringify(root)}, tenantsDir: process.argv[2]!, outDir: process.argv[3]! }).catch((error) => {\n` +
+      `  console.error(error);\n  process.exit(1);\n});\n`,
+  );
+  return entry;
+}
+
+interface Sample {
+  seconds: number;
+  peakMb: number;
+}
+
+/** Runs a command under GNU time (-v): wall clock and maximum RSS of the largest process. */
+function measure(command: string, args: string[]): Sample {
+  const timeFile = path.join(os.tmpdir(), `flota-bench-time-${process.pid}.txt`);
+  const started = process.hrtime.bigint();
+  const result = spawnSync('/usr/bin/time', ['-v', '-o', timeFile, command, ...args], {
+    cwd: root,
+    env: { ...process.env, CHECKPOINT_DISABLE: '1' },
+    encoding: 'utf8',
+  });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  if (result.status !== 0) {
+    throw new Error(`${command} ${args.join(' ')} failed (${result.status}):\n${result.stderr}${result.stdout}`);
+  }
+  const report = fs.readFileSync(timeFile, 'utf8');
+  const kb = Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(report)?.[1]);
+  return { seconds, peakMb: kb / 1024 };
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+
+interface Row {
+  tenants: number;
+  ours: Sample;
+  naive?: Sample;
+}
+
+function main(): void {
+  const options = parseOptions(process.argv.slice(2));
+  if (!fs.existsSync('/usr/bin/time')) throw new Error('needs GNU time at /usr/bin/time (apt-get install time)');
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'flota-bench-synth-'));
+  // Inside the repository so the copy resolves node_modules; .build/ is git-ignored.
+  const naiveEntry = options.naive ? buildNaiveApp(path.join(root, '.build', 'bench-naive')) : '';
+  const tsNode = path.join(root, 'node_modules', 'ts-node', 'dist', 'bin.js');
+  const rows: Row[] = [];
+  try {
+    for (const size of options.sizes) {
+      const tenantsDir = path.join(work, `tenants-${size}`);
+      generateFleet(size, tenantsDir);
+      const ours: Sample[] = [];
+      const naive: Sample[] = [];
+      // Interleaved, so both variants see the same machine noise.
+      for (let run = 1; run <= options.runs; run++) {
+        const out = path.join(work, `out-${size}`);
+        ours.push(measure('node', ['bin/flota.js', 'synth', '--quiet', '--tenants', tenantsDir, '--out', out]));
+        process.stderr.write(`bench:synth ${size} tenants run ${run}: ours ${ours.at(-1)!.seconds.toFixed(2)} s`);
+        if (options.naive) {
+          naive.push(measure('node', [tsNode, naiveEntry, tenantsDir, out]));
+          process.stderr.write(`, naive ${naive.at(-1)!.seconds.toFixed(2)} s`);
+        }
+        process.stderr.write('\n');
+      }
+      const summarize = (samples: Sample[]): Sample => ({
+        seconds: median(samples.map((s) => s.seconds)),
+        peakMb: median(samples.map((s) => s.peakMb)),
+      });
+      rows.push({ tenants: size, ours: summarize(ours), naive: options.naive ? summarize(naive) : undefined });
+    }
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+
+  const machine = {
+    date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
+    nproc: os.cpus().length,
+    cpu: os.cpus()[0]?.model ?? 'unknown',
+    memoryGb: Math.round(os.totalmem() / 2 ** 30),
+    node: process.version,
+    load: os.loadavg().map((l) => l.toFixed(2)).join(' '),
+    commit: execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim(),
+  };
+  const header = '| tenants | ours: wall | ours: peak RSS | naive: wall | naive: peak RSS | speed-up | memory ratio | ours: s per 100 tenants |';
+  const lines = [
+    header,
+    '|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...rows.map((row) => {
+      const { ours, naive } = row;
+      const cells = [
+        row.tenants,
+        `${ours.seconds.toFixed(2)} s`,
+        `${Math.round(ours.peakMb)} MB`,
+        naive ? `${naive.seconds.toFixed(2)} s` : '–',
+        naive ? `${Math.round(naive.peakMb)} MB` : '–',
+        naive ? `${(naive.seconds / ours.seconds).toFixed(1)}×` : '–',
+        naive ? `${(naive.peakMb / ours.peakMb).toFixed(1)}×` : '–',
+        (ours.seconds / (row.tenants / 100)).toFixed(2),
+      ];
+      return `| ${cells.join(' | ')} |`;
+    }),
+  ];
+  const table = lines.join('\n');
+  const about =
+    `${machine.date} · ${machine.nproc} × ${machine.cpu} · ${machine.memoryGb} GiB · Node ${machine.node} · ` +
+    `commit ${machine.commit} · load average at end ${machine.load} · medians of ${options.runs} runs`;
+  process.stdout.write(`\n${about}\n\n${table}\n`);
+  if (options.write) {
+    const doc =
+      `## Synth (\`npm run bench:synth\`)\n\n${about}\n\n${table}\n\n` +
+      '- **ours**: `node bin/flota.js synth --tenants <dir> --out <tmp>` — esbuild-bundled JS, deep `@cdktf/provider-aws/lib/*` ' +
+      'imports, no source maps, functions bundled once and shared by every tenant stack (TerraformAsset FILE copies).\n' +
+      '- **naive**: the `cdktf init` default — ts-node (type-checking) running a copy of the same app whose provider imports are ' +
+      'rewritten to the barrel `@cdktf/provider-aws`; same manifest, same bundling, same output.\n' +
+      '- Wall time includes process start, manifest validation, function bundling and writing `cdktf.out`; peak RSS is the ' +
+      "largest process's maximum resident set (GNU time). Fleets beyond 50 tenants are the shipped tenants cloned with new ids.\n";
+    fs.writeFileSync(path.join(root, 'bench', 'RESULTS-synth.md'), doc);
+    process.stdout.write('\nwrote bench/RESULTS-synth.md\n');
+  }
+}
+
+main();
