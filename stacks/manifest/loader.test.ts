@@ -70,6 +70,21 @@ describe('error details', () => {
     expect(unknown!.fix).toContain('allowed keys here: id, name, owner, tier, wave');
   });
 
+  test('reports a misspelt required key once, as the typo (not also as a missing field or an empty contact)', () => {
+    const fleetText = fs.readFileSync(path.join(ROOT, FIXTURES, 'good/minimal/_fleet.yaml'), 'utf8');
+    const fileSystem: ManifestFileSystem = {
+      readdir: () => ['_fleet.yaml', 'alpha.yaml'],
+      readFile: (file) =>
+        file.endsWith('_fleet.yaml')
+          ? fleetText
+          : 'id: alpha\nname: Alpha\nowner: {team: data, emial: data@example.com}\ntier: bronze\nalerts:\n  page:\n    slak: {webhookUrlSecret: flota/data/slack}\ntags: {cost-centre: CC-1}\n',
+    };
+    expect(errorsOf('virtual', { fileSystem }).map((e) => `${e.line}:${e.col} ${e.code} ${e.path} ${e.fix}`)).toEqual([
+      '3:21 unknown-key owner.emial did you mean "email"?',
+      '7:5 unknown-key alerts.page.slak did you mean "slack"?',
+    ]);
+  });
+
   test('fails on an out-of-range SLO target, naming the allowed range', () => {
     const errors = errorsOf(bad('out-of-range'));
     expect(errors.find((e) => e.path === 'slo.availability')).toEqual({

@@ -237,8 +237,25 @@ function validate<S extends z.ZodType>(parsed: ParsedFile, schema: S, errors: Ma
   if (result.success) {
     return { file: parsed.file, data: result.data, locate: parsed.locate, valueAt: parsed.valueAt };
   }
-  for (const issue of result.error.issues) errors.push(...issueToErrors(issue, parsed, schema));
+  errors.push(...withoutEchoes(result.error.issues.flatMap((issue) => issueToErrors(issue, parsed, schema))));
   return undefined;
+}
+
+/**
+ * A misspelt key shows up twice in zod (an unknown key, and the field it was meant to be is missing, or a contact that
+ * names nothing); report only the typo, whose "did you mean" fixes both.
+ */
+function withoutEchoes(errors: readonly ManifestError[]): ManifestError[] {
+  const typos = errors.filter((e) => e.code === 'unknown-key');
+  const parentOf = (p: string) => p.slice(0, Math.max(0, p.lastIndexOf('.')));
+  return errors.filter((e) => {
+    if (e.code === 'missing-field') {
+      const field = e.path.slice(e.path.lastIndexOf('.') + 1);
+      return !typos.some((t) => parentOf(t.path) === parentOf(e.path) && t.fix === `did you mean ${JSON.stringify(field)}?`);
+    }
+    if (e.code === 'invalid-contact') return !typos.some((t) => parentOf(t.path) === e.path);
+    return true;
+  });
 }
 
 type Issue = z.core.$ZodIssue;

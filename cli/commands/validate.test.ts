@@ -1,0 +1,56 @@
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const FIXTURES = 'stacks/manifest/fixtures';
+
+function flota(...args: string[]) {
+  const result = spawnSync(process.execPath, ['bin/flota.js', 'validate', ...args], { cwd: ROOT, encoding: 'utf8' });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('flota validate', () => {
+  test('exits 0 and prints a summary for the shipped fleet', () => {
+    const { code, stdout, stderr } = flota();
+    expect({ code, stdout, stderr }).toEqual({ code: 0, stdout: '', stderr: '✓ 50 tenants valid\n' });
+  });
+
+  test('exits 1 and prints every error line with a summary on stderr', () => {
+    const dir = `${FIXTURES}/bad/out-of-range`;
+    const { code, stdout, stderr } = flota('--tenants', dir);
+    expect(code).toBe(1);
+    expect(stdout).toBe(fs.readFileSync(path.join(ROOT, dir, 'expected.txt'), 'utf8'));
+    expect(stdout.split('\n')[0]).toBe(`${dir}/alpha.yaml:9:14: ingest.batchSize: must be at most 10000 (got 20000; use a value from 1 to 10000)`);
+    expect(stderr).toBe('✗ 4 errors in 1 file\n');
+  });
+
+  test('--json prints a machine-readable array with codes', () => {
+    const { code, stdout } = flota('--tenants', `${FIXTURES}/bad/unknown-key`, '--json');
+    expect(code).toBe(1);
+    const rows = JSON.parse(stdout) as Record<string, unknown>[];
+    expect(rows).toHaveLength(2);
+    expect(rows[0]).toEqual({
+      file: `${FIXTURES}/bad/unknown-key/alpha.yaml`,
+      line: 9,
+      col: 3,
+      path: 'ingest.batchsize',
+      code: 'unknown-key',
+      message: 'unknown key',
+      got: '"batchsize"',
+      fix: 'did you mean "batchSize"?',
+    });
+  });
+
+  test('--json prints [] for a valid directory', () => {
+    const { code, stdout } = flota(`--tenants=${FIXTURES}/good/overrides`, '--json');
+    expect({ code, stdout }).toEqual({ code: 0, stdout: '[]\n' });
+  });
+
+  test('exits 2 on a usage error', () => {
+    const { code, stderr } = flota('--tenant', 'x');
+    expect(code).toBe(2);
+    expect(stderr).toContain("flota validate: unknown option '--tenant'");
+    expect(flota('--tenants').code).toBe(2);
+  });
+});
