@@ -40,6 +40,7 @@ interface Job {
 }
 interface Workflow {
   on: Record<string, unknown>;
+  defaults?: { run?: { shell?: string } };
   permissions?: Record<string, string> | string;
   env?: Record<string, string>;
   jobs: Record<string, Job>;
@@ -111,6 +112,10 @@ describe.each(files)('%s', (file) => {
         }
       }
     }
+  });
+
+  test('runs steps with bash -eo pipefail, so a failing command piped into tee fails its step', () => {
+    expect(workflow(file).defaults?.run?.shell).toBe('bash');
   });
 
   test('installs terraform at one exact version', () => {

@@ -76,7 +76,13 @@ export function githubOutputLines(result: ChangedResult): string {
 
 function summary(result: ChangedResult): string {
   const lines = [`${result.stacks.length} stack(s) affected${result.all ? ' (fleet-wide change: every stack)' : ''}`];
-  for (const stack of result.stacks) lines.push(`  ${stack}  <- ${(result.reasons[stack] ?? []).join(', ')}`);
+  if (result.all) {
+    // Every stack shares the fleet-wide causes: list them once, not once per stack.
+    const causes = result.reasons[result.stacks[0] as string] ?? [];
+    lines.push(`  because of: ${causes.slice(0, 10).join(', ')}${causes.length > 10 ? `, … ${causes.length - 10} more` : ''}`);
+  } else {
+    for (const stack of result.stacks) lines.push(`  ${stack}  <- ${(result.reasons[stack] ?? []).join(', ')}`);
+  }
   for (let wave = 1; wave <= MAX_WAVES; wave += 1) {
     const stacks = result.waves[String(wave)] ?? [];
     if (stacks.length > 0) lines.push(`wave ${wave}: ${stacks.join(' ')}`);
