@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
 import type { z } from 'zod';
 import { compareErrors, renderValue, type ManifestError } from './errors';
-import { checkFleet, checkIdentities, checkTenants, didYouMean, type CheckedFile, type Locate, type RuleCode, type TenantIdentity } from './rules';
+import { checkAccountConcurrency, checkFleet, checkIdentities, checkTenants, didYouMean, type CheckedFile, type Locate, type RuleCode, type TenantIdentity } from './rules';
 import { CUSTOM_CODE, FleetSchema, TenantSchema, type FleetDefaults, type Manifest, type TenantManifest, type TenantSource } from './schema';
 
 export const FLEET_FILE = '_fleet.yaml';
@@ -98,6 +98,7 @@ export function loadManifest(dir: string, options: LoadOptions = {}): LoadResult
   if (fleet !== undefined) {
     errors.push(...checkFleet(fleet));
     errors.push(...checkTenants(fleet.data, tenants));
+    errors.push(...checkAccountConcurrency(fleet, tenants));
   }
 
   if (errors.length > 0 || fleet === undefined) return { ok: false, errors: errors.sort(compareErrors) };

@@ -37,6 +37,7 @@ export const RULES = [
   { code: 'name-pattern', title: 'A derived AWS name that breaks its pattern (e.g. RDS identifiers must start with a letter and contain no "--").' },
   { code: 'missing-tag', title: 'A tenant without a tag _fleet.yaml requires (cost-centre by default).' },
   { code: 'connection-budget', title: 'Worst-case Lambda connections exceed 80 % of the database max_connections.' },
+  { code: 'account-concurrency', title: "The fleet's reserved Lambda concurrency (API + migrate of every tenant) leaves fewer than the 100 unreserved executions AWS requires." },
   { code: 'batch-window', title: 'An SQS batch size above 10 without a batching window of at least 1 s.' },
   { code: 'storage-ceiling', title: 'A storage autoscaling ceiling below the allocated storage.' },
 ] as const satisfies readonly RuleDefinition[];
@@ -318,4 +319,36 @@ export function checkTenants(fleet: FleetDefaults, tenants: readonly CheckedFile
 
 function renderGot(value: unknown): string {
   return value === undefined ? 'nothing' : JSON.stringify(value);
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Whole fleet
+// ---------------------------------------------------------------------------------------------------------------------
+
+/** AWS rejects reserved concurrency that leaves fewer than this many executions unreserved in the account and region. */
+export const UNRESERVED_CONCURRENCY_MINIMUM = 100;
+
+/** Reserved concurrency summed over the fleet must fit the account quota (else deploying the last tenants fails). */
+export function checkAccountConcurrency(fleet: CheckedFile<FleetDefaults>, tenants: readonly CheckedFile<TenantManifest>[]): ManifestError[] {
+  const reserved = tenants
+    .filter((t) => fleet.data.tiers[t.data.tier] !== undefined)
+    .map((t) => ({ id: t.data.id, reserved: resolveSizing(fleet.data.tiers[t.data.tier]!, t.data).api.reservedConcurrency + 1 }));
+  const total = reserved.reduce((sum, r) => sum + r.reserved, 0);
+  const available = fleet.data.lambdaConcurrencyLimit - UNRESERVED_CONCURRENCY_MINIMUM;
+  if (total <= available) return [];
+  const largest = [...reserved]
+    .sort((a, b) => b.reserved - a.reserved || (a.id < b.id ? -1 : 1))
+    .slice(0, 3)
+    .map((r) => `${r.id} ${r.reserved - 1}`);
+  const declared = fleet.valueAt(['lambdaConcurrencyLimit']) !== undefined;
+  return [
+    errorAt(fleet, declared ? ['lambdaConcurrencyLimit'] : [], declared ? 'value' : 'key', {
+      code: 'account-concurrency',
+      message:
+        `the fleet reserves ${total} concurrent executions (API reserved concurrency + 1 migrate, ${reserved.length} tenants), ` +
+        `more than the ${available} a quota of ${fleet.data.lambdaConcurrencyLimit} leaves after the ${UNRESERVED_CONCURRENCY_MINIMUM} AWS keeps unreserved`,
+      got: String(fleet.data.lambdaConcurrencyLimit),
+      fix: `raise the Lambda concurrent-executions quota (Service Quotas) to at least ${total + UNRESERVED_CONCURRENCY_MINIMUM} and set lambdaConcurrencyLimit, or lower api.reservedConcurrency (largest: ${largest.join(', ')})`,
+    }),
+  ];
 }

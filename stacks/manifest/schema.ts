@@ -435,6 +435,15 @@ export const FleetSchema = z
       )
       .refine((t) => Object.keys(t).length > 0, { message: 'defines no tier' })
       .describe('Tier table, e.g. bronze / silver / gold. A tenant names one and inherits its sizing.'),
+    lambdaConcurrencyLimit: z
+      .number()
+      .int()
+      .min(100)
+      .max(1000000)
+      .default(1000)
+      .describe(
+        "The account's regional Lambda concurrent-executions quota (1..1000000). Reserved concurrency of every tenant (API + 1 migrate) must leave the 100 executions AWS keeps unreserved. Default: 1000 (the AWS default quota).",
+      ),
     requiredTenantTags: z
       .array(z.string().min(1))
       .default(['cost-centre'])
