@@ -11,6 +11,8 @@ import {
   type SynthesizedFleet,
 } from './testing/synth';
 import type { FleetModel } from './model/types';
+import { migrationsChecksum } from '../functions/migrations';
+import { MigrateInputSchema } from '../functions/migrate/handler';
 
 const fleet: FleetModel = {
   ...testFleet(),
@@ -21,7 +23,7 @@ let stack: StackJson;
 const tenant = fleet.tenants[0]!;
 
 beforeAll(() => {
-  synthesized = synthesizeToTemp({ fleet, bundles: testBundles(), migrationsChecksum: 'checksum-1' });
+  synthesized = synthesizeToTemp({ fleet, bundles: testBundles(), migrationsChecksum: migrationsChecksum() });
   stack = synthesized.stacks['tenant-acme']!;
 });
 afterAll(() => synthesized.cleanup());
@@ -166,9 +168,15 @@ describe('TenantStack', () => {
     });
 
     test('migrate runs on deploy and again when the migrations checksum or the database changes', () => {
-      expect(onlyResource(stack, 'aws_lambda_invocation')).toMatchObject({
-        triggers: { migrations: 'checksum-1', database: expect.stringContaining('aws_db_instance.') },
+      const invocation = onlyResource(stack, 'aws_lambda_invocation');
+      expect(invocation).toMatchObject({
+        triggers: { migrations: migrationsChecksum(), database: expect.stringContaining('aws_db_instance.') },
       });
+    });
+
+    test("migrate input satisfies the migrate handler's strict input schema", () => {
+      const input = JSON.parse(onlyResource(stack, 'aws_lambda_invocation')['input'] as string);
+      expect(MigrateInputSchema.parse(input)).toEqual({ action: 'migrate', checksum: migrationsChecksum() });
     });
   });
 

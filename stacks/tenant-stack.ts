@@ -205,10 +205,11 @@ export class TenantStack extends TerraformStack {
         { Sid: 'DecryptWithTenantKey', Effect: 'Allow', Action: 'kms:Decrypt', Resource: keyArn },
       ],
     });
-    // Runs the migrations on deploy: again whenever the migrations change or the database is replaced.
+    // Runs the migrations on deploy: again whenever the migrations change or the database is replaced. The function
+    // refuses to run if the checksum differs from the migrations bundled in its code (stale bundle).
     new LambdaInvocation(this, 'migrate-invocation', {
       functionName: this.migrate.function.functionName,
-      input: JSON.stringify({ action: 'migrate', tenantId: tenant.id }),
+      input: JSON.stringify({ action: 'migrate', checksum: props.migrationsChecksum }),
       triggers: { migrations: props.migrationsChecksum, database: this.database.instance.address },
     });
 
