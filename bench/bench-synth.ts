@@ -106,6 +106,8 @@ function buildNaiveApp(scratch: string): string {
 
 interface Sample {
   seconds: number;
+  /** user + system CPU seconds (less sensitive to other load on a shared machine than wall time). */
+  cpuSeconds: number;
   peakMb: number;
 }
 
@@ -124,7 +126,9 @@ function measure(command: string, args: string[]): Sample {
   }
   const report = fs.readFileSync(timeFile, 'utf8');
   const kb = Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(report)?.[1]);
-  return { seconds, peakMb: kb / 1024 };
+  const user = Number(/User time \(seconds\): ([\d.]+)/.exec(report)?.[1]);
+  const system = Number(/System time \(seconds\): ([\d.]+)/.exec(report)?.[1]);
+  return { seconds, cpuSeconds: user + system, peakMb: kb / 1024 };
 }
 
 const median = (values: number[]) => {
@@ -142,6 +146,7 @@ interface Row {
 function main(): void {
   const options = parseOptions(process.argv.slice(2));
   if (!fs.existsSync('/usr/bin/time')) throw new Error('needs GNU time at /usr/bin/time (apt-get install time)');
+  const loadBefore = os.loadavg().map((l) => l.toFixed(2)).join(' ');
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'flota-bench-synth-'));
   // Inside the repository so the copy resolves node_modules; .build/ is git-ignored.
   const naiveEntry = options.naive ? buildNaiveApp(path.join(root, '.build', 'bench-naive')) : '';
@@ -166,6 +171,7 @@ function main(): void {
       }
       const summarize = (samples: Sample[]): Sample => ({
         seconds: median(samples.map((s) => s.seconds)),
+        cpuSeconds: median(samples.map((s) => s.cpuSeconds)),
         peakMb: median(samples.map((s) => s.peakMb)),
       });
       rows.push({ tenants: size, ours: summarize(ours), naive: options.naive ? summarize(naive) : undefined });
@@ -183,21 +189,25 @@ function main(): void {
     load: os.loadavg().map((l) => l.toFixed(2)).join(' '),
     commit: execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim(),
   };
-  const header = '| tenants | ours: wall | ours: peak RSS | naive: wall | naive: peak RSS | speed-up | memory ratio | ours: s per 100 tenants |';
+  const header =
+    '| tenants | ours: wall | ours: CPU | ours: peak RSS | naive: wall | naive: CPU | naive: peak RSS | wall speed-up | CPU ratio | memory ratio | ours: wall per 100 tenants |';
   const lines = [
     header,
-    '|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...rows.map((row) => {
       const { ours, naive } = row;
       const cells = [
         row.tenants,
         `${ours.seconds.toFixed(2)} s`,
+        `${ours.cpuSeconds.toFixed(2)} s`,
         `${Math.round(ours.peakMb)} MB`,
         naive ? `${naive.seconds.toFixed(2)} s` : '–',
+        naive ? `${naive.cpuSeconds.toFixed(2)} s` : '–',
         naive ? `${Math.round(naive.peakMb)} MB` : '–',
         naive ? `${(naive.seconds / ours.seconds).toFixed(1)}×` : '–',
+        naive ? `${(naive.cpuSeconds / ours.cpuSeconds).toFixed(1)}×` : '–',
         naive ? `${(naive.peakMb / ours.peakMb).toFixed(1)}×` : '–',
-        (ours.seconds / (row.tenants / 100)).toFixed(2),
+        `${(ours.seconds / (row.tenants / 100)).toFixed(2)} s`,
       ];
       return `| ${cells.join(' | ')} |`;
     }),
@@ -205,7 +215,7 @@ function main(): void {
   const table = lines.join('\n');
   const about =
     `${machine.date} · ${machine.nproc} × ${machine.cpu} · ${machine.memoryGb} GiB · Node ${machine.node} · ` +
-    `commit ${machine.commit} · load average at end ${machine.load} · medians of ${options.runs} runs`;
+    `commit ${machine.commit} · load average before ${loadBefore}, after ${machine.load} · medians of ${options.runs} runs`;
   process.stdout.write(`\n${about}\n\n${table}\n`);
   if (options.write) {
     const doc =
@@ -215,7 +225,8 @@ function main(): void {
       '- **naive**: the `cdktf init` default — ts-node (type-checking) running a copy of the same app whose provider imports are ' +
       'rewritten to the barrel `@cdktf/provider-aws`; same manifest, same bundling, same output.\n' +
       '- Wall time includes process start, manifest validation, function bundling and writing `cdktf.out`; peak RSS is the ' +
-      "largest process's maximum resident set (GNU time). Fleets beyond 50 tenants are the shipped tenants cloned with new ids.\n";
+      "largest process's maximum resident set (GNU time); CPU is user + system time of the process tree, which other load on " +
+      'a shared machine disturbs less than wall time. Fleets beyond 50 tenants are the shipped tenants cloned with new ids.\n';
     fs.writeFileSync(path.join(root, 'bench', 'RESULTS-synth.md'), doc);
     process.stdout.write('\nwrote bench/RESULTS-synth.md\n');
   }
