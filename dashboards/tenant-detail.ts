@@ -167,6 +167,7 @@ function sloBudgetPanel(fleet: FleetModel, sli: (typeof SLI_NAMES)[number], pane
   const search = (metric: string, members: readonly string[] | undefined) =>
     `SEARCH('{${METRICS_NAMESPACE},${DIMENSION.service},${DIMENSION.tenant}} MetricName="${metric}" ${DIMENSION.service}="${service}" ` +
     `${DIMENSION.tenant}="${TENANT}"${members === undefined ? '' : ` (${members.map((t) => `${DIMENSION.tenant}="${t}"`).join(' OR ')})`}', 'Sum', 3600)`;
+  // the same static label on both queries: their series then carry the same labels and the math joins them
   let n = 0;
   for (const sloClass of classes) {
     const budget = errorBudget(sloClass.target);
@@ -175,8 +176,8 @@ function sloBudgetPanel(fleet: FleetModel, sli: (typeof SLI_NAMES)[number], pane
     for (const members of chunks) {
       n += 1;
       panel
-        .withTarget(cwExpression(`B${n}`, fleet, search(bad, members), { hide: true, metricsRead: 1, seriesReturned: 1 }))
-        .withTarget(cwExpression(`T${n}`, fleet, search(total, members), { hide: true, metricsRead: 1, seriesReturned: 1 }))
+        .withTarget(cwExpression(`B${n}`, fleet, search(bad, members), { label: 'slo', hide: true, metricsRead: 1, seriesReturned: 1 }))
+        .withTarget(cwExpression(`T${n}`, fleet, search(total, members), { label: 'slo', hide: true, metricsRead: 1, seriesReturned: 1 }))
         .withTarget(reduce(`RB${n}`, `B${n}`, 'sum'))
         .withTarget(reduce(`RT${n}`, `T${n}`, 'sum'))
         .withTarget(math(`SLO ${formatPercent(sloClass.target)}%${chunks.length > 1 ? ` (${n})` : ''}`, `1 - ($RB${n} / $RT${n}) / ${budget}`));

@@ -64,7 +64,7 @@ export function cloudWatchTarget(
   options: { readonly label?: string; readonly hide?: boolean } = {},
 ): CloudWatchTarget {
   const dimensions: Record<string, string | string[]> = {};
-  for (const [key, value] of Object.entries(spec.dimensions)) dimensions[key] = typeof value === 'string' ? value : [...value];
+  for (const [key, value] of Object.entries(spec.dimensions)) dimensions[key] = typeof value === 'string' ? value : labelSafeOrder(value);
   return {
     refId,
     datasource: { type: 'cloudwatch', uid: CLOUDWATCH_DATASOURCE_UID },
@@ -83,6 +83,16 @@ export function cloudWatchTarget(
     expression: '',
     ...(options.hide ? { hide: true } : {}),
   };
+}
+
+/**
+ * Grafana's CloudWatch backend (pkg/tsdb/cloudwatch, `getLabels`) labels a series of a multi-valued dimension by
+ * walking the listed values and keeping the LAST one that equals or is contained in the series label (our label is
+ * the tenant id, `${PROP('Dim.Tenant')}`). Ordering values by length (then name) makes the exact id the last match,
+ * so tenant "orders" never labels the series of tenant "orders-eu" or "big-orders".
+ */
+export function labelSafeOrder(values: readonly string[]): string[] {
+  return [...values].sort((a, b) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0));
 }
 
 /** A flota metric with [Service, Tenant] dimensions for the selected tenants. */

@@ -116,6 +116,16 @@ describe('SLO rule groups', () => {
     expect(stage('C')).toMatchObject({ type: 'reduce', expression: 'A', reducer: 'sum' });
   });
 
+  test('listed tenants are ordered so Grafana labels each series with the exact tenant (substring-safe)', () => {
+    const fleet = withTenants(testFleet(), [goldTenant('orders-eu'), goldTenant('orders'), goldTenant('big-orders'), testTenant('acme')]);
+    const rule = allRules(fleet).find((r) => r.sli === 'availability' && r.sloClass.target === 0.9995)!;
+    const listed = (rule.stages[0].model.dimensions as Record<string, string[]>).Tenant;
+    expect(listed).toEqual(['orders', 'orders-eu', 'big-orders']);
+    // Grafana's rule: the last listed value equal to or contained in the series label wins
+    const labelFor = (seriesLabel: string) => listed.filter((v) => seriesLabel.includes(v)).pop();
+    for (const id of listed) expect(labelFor(id)).toBe(id);
+  });
+
   test('labels carry tenant, slo and severity; annotations carry summary, dashboard and runbook links', () => {
     const rule = allRules(testFleet()).find((r) => r.sli === 'latency' && r.window.id === 'ticket-3d')!;
     expect(rule.labels).toMatchObject({ tenant: '{{ $labels.Tenant }}', slo: 'latency', severity: 'ticket' });
