@@ -58,7 +58,9 @@ export function renderValue(value: unknown): string {
   if (Array.isArray(value)) return value.length === 0 ? 'an empty list' : `a list of ${value.length}`;
   if (typeof value === 'object') {
     const keys = Object.keys(value as object);
-    return keys.length === 0 ? 'an empty mapping' : `a mapping with ${keys.map((k) => JSON.stringify(k)).join(', ')}`;
+    if (keys.length === 0) return 'an empty mapping';
+    const shown = keys.slice(0, 5).map((k) => JSON.stringify(k));
+    return `a mapping with ${shown.join(', ')}${keys.length > 5 ? `, … (${keys.length} keys)` : ''}`;
   }
   const text = JSON.stringify(value);
   return text.length > 80 ? `${text.slice(0, 77)}…"` : text;

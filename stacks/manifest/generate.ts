@@ -44,18 +44,19 @@ type JsonSchema = {
   [key: string]: unknown;
 };
 
-function toJsonSchema(schema: z.ZodType, title: string, id: string): JsonSchema {
+/** Draft-07 (what yaml-language-server supports best), describing the input: fields with defaults are optional. */
+function toJsonSchema(schema: z.ZodType, title: string): JsonSchema {
   const generated = z.toJSONSchema(schema, { target: 'draft-7', io: 'input', unrepresentable: 'any' }) as JsonSchema;
   const { $schema, ...rest } = generated;
-  return { $schema, $id: id, title, ...rest };
+  return { $schema, title, ...rest };
 }
 
 export function tenantJsonSchema(): JsonSchema {
-  return toJsonSchema(TenantSchema, 'flota tenant (tenants/<id>.yaml)', 'https://flota.dev/schemas/tenant.schema.json');
+  return toJsonSchema(TenantSchema, 'flota tenant (tenants/<id>.yaml)');
 }
 
 export function fleetJsonSchema(): JsonSchema {
-  return toJsonSchema(FleetSchema, 'flota fleet defaults (tenants/_fleet.yaml)', 'https://flota.dev/schemas/fleet.schema.json');
+  return toJsonSchema(FleetSchema, 'flota fleet defaults (tenants/_fleet.yaml)');
 }
 
 // ---------------------------------------------------------------------------------------------------------------------
