@@ -54,6 +54,7 @@ describe('dashboards', () => {
         expect({ where, metrics: cost.metrics <= CLOUDWATCH_LIMITS.maxMetricsPerGetMetricData }).toEqual({ where, metrics: true });
         expect({ where, series: cost.visibleSeries <= CLOUDWATCH_LIMITS.maxSeriesPerSearch }).toEqual({ where, series: true });
         expect({ where, chars: cost.longestSearch <= CLOUDWATCH_LIMITS.maxSearchExpressionChars }).toEqual({ where, chars: true });
+        expect({ where, searches: cost.searches <= CLOUDWATCH_LIMITS.maxSearchesPerGraph }).toEqual({ where, searches: true });
       }
     }
     expect(panels).toBeGreaterThan(20);

@@ -13,6 +13,8 @@ export interface PanelQueryCost {
   readonly visibleSeries: number;
   /** Longest SEARCH expression of the panel, in characters. */
   readonly longestSearch: number;
+  /** SEARCH expressions in the panel (code-mode SEARCH and multi-valued builder queries). */
+  readonly searches: number;
 }
 
 type Target = Record<string, unknown>;
@@ -26,11 +28,11 @@ function isCloudWatch(target: Target): boolean {
   return (target.datasource as { type?: string } | undefined)?.type === 'cloudwatch';
 }
 
-export function targetCost(target: Target, fleetSize: number): { metrics: number; series: number; searchChars: number } {
+export function targetCost(target: Target, fleetSize: number): { metrics: number; series: number; searchChars: number; searches: number } {
   const estimate = target.flotaEstimate as { metricsRead: number; seriesReturned: number } | undefined;
   if (estimate !== undefined) {
     const search = /SEARCH\('([^']*)'/.exec(String(target.expression))?.[1] ?? '';
-    return { metrics: estimate.metricsRead, series: estimate.seriesReturned, searchChars: search.length };
+    return { metrics: estimate.metricsRead, series: estimate.seriesReturned, searchChars: search.length, searches: (String(target.expression).match(/SEARCH\(/g) ?? []).length };
   }
   if (target.metricEditorMode === 1) throw new Error(`code-mode target ${String(target.refId)} carries no flotaEstimate`);
   const dimensions = (target.dimensions ?? {}) as Record<string, string | string[]>;
@@ -41,7 +43,8 @@ export function targetCost(target: Target, fleetSize: number): { metrics: number
   }
   series = Math.min(series, CLOUDWATCH_LIMITS.maxSeriesPerSearch);
   const spec: MetricQuerySpec = { namespace: String(target.namespace), metricName: String(target.metricName), dimensions, statistic: String(target.statistic) };
-  return { metrics: series, series, searchChars: equivalentSearch(spec)?.length ?? 0 };
+  const search = equivalentSearch(spec);
+  return { metrics: series, series, searchChars: search?.length ?? 0, searches: search === undefined ? 0 : 1 };
 }
 
 export function panelQueryCosts(dashboardJson: unknown, fleetSize: number): PanelQueryCost[] {
@@ -54,6 +57,7 @@ export function panelQueryCosts(dashboardJson: unknown, fleetSize: number): Pane
       metrics: costs.reduce((n, c) => n + c.metrics, 0),
       visibleSeries: costs.filter((c) => !c.hidden).reduce((n, c) => n + c.series, 0),
       longestSearch: Math.max(0, ...costs.map((c) => c.searchChars)),
+      searches: costs.reduce((n, c) => n + c.searches, 0),
     };
   });
 }

@@ -8,7 +8,8 @@
  *
  * CloudWatch limits that shape the plan (see /work/shared/reference/cloudwatch-and-slo.md):
  * - a SEARCH returns at most 500 series, and a GetMetricData call reads at most 500 metrics;
- * - a search expression is at most 1,024 characters (conservative: GetMetricData accepts 2,048 per expression);
+ * - a search expression is at most 1,024 characters and a graph holds at most 100 of them ("Search expression
+ *   limits", CloudWatch user guide; GetMetricData itself accepts 2,048 characters per expression);
  * - cost is $0.01 per 1,000 metrics requested, so a SEARCH returning n series costs n metrics.
  */
 import { DIMENSION, METRICS_NAMESPACE, type ServiceName } from '../../functions/shared/telemetry';
@@ -17,6 +18,8 @@ export const CLOUDWATCH_LIMITS = {
   maxSeriesPerSearch: 500,
   maxMetricsPerGetMetricData: 500,
   maxSearchExpressionChars: 1024,
+  /** SEARCH expressions per graph (one Grafana panel = one graph). */
+  maxSearchesPerGraph: 100,
 } as const;
 
 /** UID of the CloudWatch data source the observability stack creates; dashboards and rules reference it. */
