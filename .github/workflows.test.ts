@@ -233,9 +233,13 @@ describe('deploy workflow', () => {
     expect(aws?.with?.['role-to-assume']).toBe('${{ vars.AWS_DEPLOY_ROLE_ARN }}');
     const applyStep = job.steps?.find((step) => step.run?.includes('terraform apply'));
     expect(applyStep?.run).toMatch(/terraform apply -input=false -no-color -auto-approve/);
-    const smoke = job.steps?.find((step) => step.run?.includes('flota smoke'));
+    const smoke = job.steps?.find((step) => step.run?.includes('flota-smoke.js'));
     expect(smoke?.if).toBe("inputs.smoke && startsWith(matrix.stack, 'tenant-')");
-    expect(smoke?.run).toContain('npx flota smoke "${STACK#tenant-}" --outputs-file');
+    expect(smoke?.run).toContain('node "$RUNNER_TEMP/flota-smoke/flota-smoke.js" "${STACK#tenant-}" --outputs-file "$RUNNER_TEMP/outputs.json"');
+    // The bundle is built once by the deploy's synth job from the smoke command's entry point.
+    const bundle = deploy.jobs.synth?.steps?.find((step) => step.run?.includes('esbuild'));
+    expect(bundle?.run).toContain('cli/lib/smoke-main.ts --bundle --platform=node');
+    expect(deploy.jobs.synth?.steps?.some((step) => step.with?.name === 'flota-smoke')).toBe(true);
   });
 });
 
