@@ -1,5 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import fc from 'fast-check';
+import { stringify } from 'yaml';
 import { formatError, loadManifest, ManifestValidationError, RULES, type ManifestError, type ManifestFileSystem } from '.';
 import { didYouMean, editDistance } from './rules';
 
@@ -215,5 +217,58 @@ describe('did you mean', () => {
     expect(editDistance('batchsize', 'batchSize')).toBe(0);
     expect(didYouMean('maxConcurency', ['maxConcurrency', 'maxReceiveCount'])).toBe('maxConcurrency');
     expect(didYouMean('colour', ['id', 'name', 'owner', 'tier'])).toBeUndefined();
+  });
+});
+
+describe('robustness', () => {
+  const fleetText = fs.readFileSync(path.join(ROOT, FIXTURES, 'good/minimal/_fleet.yaml'), 'utf8');
+  const withTenant = (text: string): ManifestFileSystem => ({
+    readdir: () => ['_fleet.yaml', 'orders.yaml'],
+    readFile: (file) => (file.endsWith('_fleet.yaml') ? fleetText : text),
+  });
+
+  test.each([
+    ['a list', '- a\n- b\n', 'wrong-type', 'must be a mapping'],
+    ['a scalar', 'hello\n', 'wrong-type', 'must be a mapping'],
+    ['only comments', '# nothing here\n', 'missing-field', 'file is empty'],
+    ['tabs', 'id: orders\n\tname: x\n', 'yaml-syntax', 'YAML syntax error'],
+    ['two documents', 'id: a\n---\nid: b\n', 'yaml-syntax', 'YAML syntax error'],
+  ])('fails on a tenant file holding %s without throwing', (_what, text, code, message) => {
+    const errors = errorsOf('virtual', { fileSystem: withTenant(text) });
+    expect(errors[0]).toMatchObject({ code, file: 'virtual/orders.yaml' });
+    expect(errors[0]!.message).toContain(message);
+  });
+
+  test('never throws and always points inside the file, whatever the YAML says', () => {
+    // Random edits of a valid tenant: replace one value anywhere with arbitrary YAML-able junk.
+    const base = loadManifest(`${FIXTURES}/good/overrides`, { cwd: ROOT });
+    if (!base.ok) throw new Error('fixture invalid');
+    const junk = fc.oneof(fc.string(), fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.array(fc.string(), { maxLength: 3 }), fc.dictionary(fc.string(), fc.string(), { maxKeys: 3 }));
+    fc.assert(
+      fc.property(fc.nat(), junk, (pick, value) => {
+        const doc = JSON.parse(JSON.stringify(base.manifest.tenants.find((t) => t.tenant.id === 'orders')!.tenant)) as Record<string, unknown>;
+        const paths: string[][] = [];
+        const walk = (node: unknown, p: string[]) => {
+          if (node !== null && typeof node === 'object' && !Array.isArray(node)) for (const [k, v] of Object.entries(node)) walk(v, [...p, k]);
+          paths.push(p);
+        };
+        walk(doc, []);
+        const target = paths[pick % paths.length]!;
+        if (target.length === 0) return;
+        let parent = doc as Record<string, unknown>;
+        for (const k of target.slice(0, -1)) parent = parent[k] as Record<string, unknown>;
+        parent[target[target.length - 1]!] = value;
+        const text = stringify(doc);
+        const result = loadManifest('virtual', { cwd: ROOT, fileSystem: withTenant(text) });
+        if (!result.ok) {
+          for (const e of result.errors) {
+            expect(e.line).toBeGreaterThanOrEqual(1);
+            expect(e.line).toBeLessThanOrEqual(text.split('\n').length);
+            expect(formatError(e)).toMatch(/^virtual\/orders\.yaml:\d+:\d+: \S.*: .+ \(got .+; .+\)$/s);
+          }
+        }
+      }),
+      { numRuns: 150, seed: 11 },
+    );
   });
 });
