@@ -74,6 +74,29 @@ describe('bundleFunctions', () => {
     expect(text).not.toContain(root);
   });
 
+  test('reuses the previous zips while no input changed, and rebuilds when one does', async () => {
+    const outDir = path.join(root, 'out');
+    const first = await bundleFunctions({ rootDir: root, outDir });
+    const written = fs.statSync(first.api.path).mtimeMs;
+    const again = await bundleFunctions({ rootDir: root, outDir });
+    expect(again).toEqual(first);
+    expect(fs.statSync(again.api.path).mtimeMs).toBe(written);
+
+    writeHandler('api', `export const handler = async (): Promise<string> => 'changed';\n`);
+    const rebuilt = await bundleFunctions({ rootDir: root, outDir });
+    expect(rebuilt.api.sha256Hex).not.toBe(first.api.sha256Hex);
+    expect(rebuilt.ingest.sha256Hex).toBe(first.ingest.sha256Hex);
+  });
+
+  test('rebuilds when a cached zip was tampered with', async () => {
+    const outDir = path.join(root, 'out');
+    const first = await bundleFunctions({ rootDir: root, outDir });
+    fs.writeFileSync(first.migrate.path, 'not a zip');
+    const again = await bundleFunctions({ rootDir: root, outDir });
+    expect(fs.readFileSync(again.migrate.path).subarray(0, 2).toString()).toBe('PK');
+    expect(again.migrate.sha256Hex).toBe(first.migrate.sha256Hex);
+  });
+
   test('fails if a handler is missing, naming the file and the fix', async () => {
     fs.rmSync(path.join(root, 'functions', 'migrate'), { recursive: true });
     await expect(bundleFunctions({ rootDir: root, outDir: path.join(root, 'out') })).rejects.toThrow(

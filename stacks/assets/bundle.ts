@@ -48,15 +48,75 @@ export function handlerEntry(rootDir: string, name: FunctionName): string {
   return path.join(rootDir, 'functions', name, 'handler.ts');
 }
 
-/** SQL files shipped next to the migrate handler (read at runtime by the migration runner), sorted by name. */
-function migrationFiles(rootDir: string): string[] {
-  const dir = path.join(rootDir, 'functions', 'migrations');
-  if (!fs.existsSync(dir)) return [];
-  return fs
-    .readdirSync(dir)
-    .filter((file) => file.endsWith('.sql'))
-    .sort()
-    .map((file) => path.join(dir, file));
+/** Everything about the build that shapes the output bytes (part of the cache key). */
+const BUILD_OPTIONS = {
+  outdir: '/bundle',
+  bundle: true,
+  minify: true,
+  platform: 'node',
+  target: 'node22',
+  format: 'cjs',
+  sourcemap: false,
+  legalComments: 'none',
+  // Optional native module of pg; the Lambda runtime never needs it.
+  external: ['pg-native'],
+} as const satisfies esbuild.BuildOptions;
+
+/**
+ * Bundle cache: esbuild is skipped when every input file of the previous build (from its metafile), the build options,
+ * the esbuild version and the project's package/tsconfig files are byte-identical, and the zips on disk still have the
+ * recorded hashes. Rebuilding would produce the same bytes; the cache only saves the time.
+ */
+interface BundleCache {
+  readonly key: string;
+  readonly inputs: readonly string[];
+  readonly bundles: Readonly<Record<FunctionName, Omit<FunctionBundle, 'path'>>>;
+}
+
+const CACHE_FILE = 'bundle-cache.json';
+/** Files that change how inputs resolve or compile without being inputs themselves. */
+const PROJECT_FILES = ['package.json', 'package-lock.json', 'tsconfig.json'];
+
+function cacheKey(rootDir: string, inputs: readonly string[]): string {
+  const hash = createHash('sha256').update(JSON.stringify({ options: BUILD_OPTIONS, esbuild: esbuild.version }));
+  for (const file of [...PROJECT_FILES, ...inputs]) {
+    const full = path.resolve(rootDir, file);
+    hash.update(`\0${file}\0`);
+    hash.update(fs.existsSync(full) ? fs.readFileSync(full) : 'missing');
+  }
+  return hash.digest('hex');
+}
+
+function readCache(outDir: string, rootDir: string): FunctionBundles | undefined {
+  try {
+    const cache = JSON.parse(fs.readFileSync(path.join(outDir, CACHE_FILE), 'utf8')) as BundleCache;
+    if (cacheKey(rootDir, cache.inputs) !== cache.key) return undefined;
+    const bundles = FUNCTION_NAMES.map((name): FunctionBundle => ({ ...cache.bundles[name], path: path.join(outDir, `${name}.zip`) }));
+    for (const bundle of bundles) {
+      const digest = createHash('sha256').update(fs.readFileSync(bundle.path)).digest('hex');
+      if (digest !== bundle.sha256Hex) return undefined;
+    }
+    return Object.fromEntries(bundles.map((bundle) => [bundle.name, bundle])) as FunctionBundles;
+  } catch {
+    return undefined; // no cache, unreadable cache or missing zip: rebuild
+  }
+}
+
+function writeCache(outDir: string, rootDir: string, inputs: readonly string[], bundles: FunctionBundles): void {
+  const sorted = [...inputs].sort();
+  const cache: BundleCache = {
+    key: cacheKey(rootDir, sorted),
+    inputs: sorted,
+    bundles: Object.fromEntries(
+      FUNCTION_NAMES.map((name) => {
+        const { path: _ignored, ...rest } = bundles[name];
+        return [name, rest];
+      }),
+    ) as BundleCache['bundles'],
+  };
+  const file = path.join(outDir, CACHE_FILE);
+  fs.writeFileSync(`${file}.${process.pid}.tmp`, JSON.stringify(cache));
+  fs.renameSync(`${file}.${process.pid}.tmp`, file);
 }
 
 export async function bundleFunctions(options: BundleOptions): Promise<FunctionBundles> {
@@ -69,22 +129,17 @@ export async function bundleFunctions(options: BundleOptions): Promise<FunctionB
     );
   }
 
-  let result: esbuild.BuildResult & { outputFiles: esbuild.OutputFile[] };
+  const cached = readCache(outDir, rootDir);
+  if (cached !== undefined) return cached;
+
+  let result: esbuild.BuildResult & { outputFiles: esbuild.OutputFile[]; metafile: esbuild.Metafile };
   try {
     result = await esbuild.build({
+      ...BUILD_OPTIONS,
       entryPoints: Object.fromEntries(FUNCTION_NAMES.map((name) => [name, handlerEntry(rootDir, name)])),
-      outdir: '/bundle',
       absWorkingDir: rootDir,
-      bundle: true,
-      minify: true,
-      platform: 'node',
-      target: 'node22',
-      format: 'cjs',
-      sourcemap: false,
-      legalComments: 'none',
-      // The Lambda runtime never needs these optional native/dev-only modules of pg.
-      external: ['pg-native'],
       write: false,
+      metafile: true,
       logLevel: 'silent',
     });
   } catch (error) {
@@ -100,16 +155,13 @@ export async function bundleFunctions(options: BundleOptions): Promise<FunctionB
     FUNCTION_NAMES.map(async (name) => {
       const output = result.outputFiles.find((file) => file.path === `/bundle/${name}.js`);
       if (output === undefined) throw new FunctionBundleError(`esbuild produced no output for functions/${name}`);
-      const entries: ZipEntry[] = [{ name: 'index.js', data: Buffer.from(output.contents) }];
-      if (name === 'migrate') {
-        for (const file of migrationFiles(rootDir)) {
-          entries.push({ name: `migrations/${path.basename(file)}`, data: fs.readFileSync(file) });
-        }
-      }
-      return writeZip(name, entries, outDir);
+      // Migrations are TypeScript modules imported by the handler, so the single index.js carries them.
+      return writeZip(name, [{ name: 'index.js', data: Buffer.from(output.contents) }], outDir);
     }),
   );
-  return Object.fromEntries(bundles.map((bundle) => [bundle.name, bundle])) as FunctionBundles;
+  const bundles_ = Object.fromEntries(bundles.map((bundle) => [bundle.name, bundle])) as FunctionBundles;
+  writeCache(outDir, rootDir, Object.keys(result.metafile.inputs), bundles_);
+  return bundles_;
 }
 
 interface ZipEntry {
