@@ -137,7 +137,7 @@ function contactMeta(description: string) {
 const contact = (description: string) => ContactSchema.meta(contactMeta(description));
 
 const percent = (what: string) =>
-  z.number().min(50).max(99.999).describe(`${what} target in percent (50..99.999), e.g. 99.9.`);
+  z.number().min(50).max(99.999).describe(`${what}, as a target in percent (50..99.999), e.g. 99.9.`);
 
 /** CloudWatch Logs accepts only these retention periods (days). */
 export const LOG_RETENTION_DAYS = [
@@ -442,7 +442,7 @@ export const FleetSchema = z
       .max(1000000)
       .default(1000)
       .describe(
-        "The account's regional Lambda concurrent-executions quota (1..1000000). Reserved concurrency of every tenant (API + 1 migrate) must leave the 100 executions AWS keeps unreserved. Default: 1000 (the AWS default quota).",
+        "The account's regional Lambda concurrent-executions quota (100..1000000). Reserved concurrency of every tenant (API + 1 migrate) must leave the 100 executions AWS keeps unreserved. Default: 1000 (the AWS default quota).",
       ),
     requiredTenantTags: z
       .array(z.string().min(1))
