@@ -56,6 +56,8 @@ describe('flota changed (real git repositories)', () => {
     ['functions/api/handler.ts', 'export const y = 1;\n'],
     ['package-lock.json', '{"lockfileVersion":3}\n'],
     ['cdktf.json', '{}\n'],
+    ['cli/commands/synth.ts', 'export const synth = 1;\n'],
+    ['cli/lib/args.ts', 'export const args = 1;\n'],
   ])('a change to %s affects every stack, platform first', async (path, content) => {
     repo.branch('wide').write(path, content).commit(`change ${path}`);
     const { json } = await changed(repo, '--base', 'main', '--head', 'wide');
@@ -83,6 +85,7 @@ describe('flota changed (real git repositories)', () => {
       .write('.github/workflows/pr.yml', 'on: [pull_request]\n')
       .write('tenants/tenant.schema.json', '{"x":1}\n')
       .write('stacks/tenant-stack.test.ts', 'test("x", () => {});\n')
+      .write('cli/commands/dlq.ts', 'export const dlq = 1;\n')
       .commit('docs only');
     const { json } = await changed(repo, '--base', 'main', '--head', 'docs');
     expect(json).toMatchObject({ stacks: [], tenantStacks: [], platform: false, observability: false, removed: [] });

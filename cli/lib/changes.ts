@@ -12,7 +12,7 @@
  * | `tenants/_*.yaml` (fleet defaults)                 | every stack                                |
  * | `tenants/*.schema.json`, `tenants/*.md`            | nothing (generated from stacks/manifest)   |
  * | `dashboards/**`                                    | `observability`                            |
- * | docs, `*.md`, tests, fixtures, bench, `.github/**`, lint/test config | nothing                   |
+ * | docs, `*.md`, tests, fixtures, bench, `.github/**`, lint/test config, CLI commands other than synth | nothing |
  * | anything else (`stacks/**`, `functions/**`, lockfile, `cdktf.json`, `cli/**`, `bin/**`, ...) | every stack |
  *
  * A removed tenant stack is never deployed or destroyed by CI: see docs/delivery.md, "Decommissioning a tenant".
@@ -40,6 +40,9 @@ const INERT: readonly { readonly pattern: RegExp; readonly why: string }[] = [
   { pattern: /^\.github\//, why: 'CI configuration: validated by npm test; changes no stack' },
   { pattern: /^\.ci\//, why: 'CI entry script' },
   { pattern: /^scripts\/check-cdktn\./, why: 'migration check, runs in a scratch copy' },
+  // Commands are loaded lazily by cli/main.ts and only `synth` produces stacks; the CLI's shared code (cli/lib, main.ts,
+  // bin/) can reach synth and stays in the "every stack" default.
+  { pattern: /^cli\/commands\/(?!synth\.)[^/]+\.ts$/, why: 'a CLI command other than synth' },
   { pattern: /^(\.gitignore|\.editorconfig|eslint\.config\.js|jest\.config\.js|LICENSE)$/, why: 'tooling configuration' },
 ];
 
