@@ -166,7 +166,7 @@ function sloBudgetPanel(fleet: FleetModel, sli: (typeof SLI_NAMES)[number], pane
   const fleetSize = fleet.tenants.length;
   const search = (metric: string, members: readonly string[] | undefined) =>
     `SEARCH('{${METRICS_NAMESPACE},${DIMENSION.service},${DIMENSION.tenant}} MetricName="${metric}" ${DIMENSION.service}="${service}" ` +
-    `${DIMENSION.tenant}="${TENANT}"${members === undefined ? '' : ` (${members.map((t) => `${DIMENSION.tenant}="${t}"`).join(' OR ')})`}', 'Sum', 3600)`;
+    `${DIMENSION.tenant}="${TENANT}"${members === undefined ? '' : ` ${DIMENSION.tenant}=(${members.map((t) => `"${t}"`).join(' OR ')})`}', 'Sum', 3600)`;
   // the same static label on both queries: their series then carry the same labels and the math joins them
   let n = 0;
   for (const sloClass of classes) {

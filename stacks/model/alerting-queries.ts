@@ -142,20 +142,22 @@ export function maxSeries(spec: MetricQuerySpec, fleetSize: number): number {
 }
 
 /**
- * The SEARCH expression Grafana's builder sends for a multi-valued query (for length checks and docs). Single-valued
- * queries are plain metric stats and have no expression.
+ * The SEARCH expression Grafana's builder sends for a multi-valued query (for length checks and docs), mirroring
+ * Grafana's `buildSearchExpression` (pkg/tsdb/cloudwatch): sorted known dimensions as `"Key"="v"` or
+ * `"Key"=("a" OR "b")`, wildcard dimensions only in the schema. Single-valued queries are plain metric stats.
  */
 export function equivalentSearch(spec: MetricQuerySpec): string | undefined {
   if (!isMultiSeries(spec)) return undefined;
-  const keys = Object.keys(spec.dimensions);
+  const keys = Object.keys(spec.dimensions).sort();
   const schema = [spec.namespace, ...keys].map((k) => `"${k}"`).join(',');
-  const terms = keys.map((key) => {
+  const quote = (v: string): string => `"${v.replace(/"/g, '\\"')}"`;
+  const terms = keys.flatMap((key) => {
     const value = spec.dimensions[key];
-    if (value === '*') return '';
-    if (typeof value === 'string') return `"${key}"="${value}"`;
-    return `(${value.map((v) => `"${key}"="${v}"`).join(' OR ')})`;
+    if (value === '*') return [];
+    if (typeof value === 'string') return [`"${key}"=${quote(value)}`];
+    return [`"${key}"=${value.length > 1 ? `(${value.map(quote).join(' OR ')})` : quote(value[0] ?? '')}`];
   });
-  const filter = [`MetricName="${spec.metricName}"`, ...terms.filter((t) => t !== '')].join(' ');
+  const filter = [`MetricName="${spec.metricName}"`, ...terms].join(' ');
   return `REMOVE_EMPTY(SEARCH('{${schema}} ${filter}', '${spec.statistic}', ${spec.periodSeconds ?? 300}))`;
 }
 
