@@ -10,8 +10,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { run as changed } from '../cli/commands/changed';
 import { MAX_WAVES } from '../cli/lib/fleet-index';
-import { GitRepo, seedFleet } from '../cli/lib/testing/git-repo';
-import { readWaves } from '../cli/lib/testing/wave-reader';
+import { GitRepo } from '../cli/lib/testing/git-repo';
 
 const root = join(__dirname, '..');
 const workflowDir = join(__dirname, 'workflows');
@@ -260,14 +259,23 @@ describe('a pull request that adds one tenant file', () => {
   let outputs: Record<string, string>;
 
   beforeAll(async () => {
-    repo = seedFleet(new GitRepo());
-    repo.branch('add-delta').write('tenants/delta.yaml', 'displayName: Delta\nwave: 1\n').commit('add tenant delta');
+    // The repository's real manifest files and the real loader (loadFleet): main has two tenants, the PR adds a third.
+    const real = (file: string) => readFileSync(join(root, 'tenants', file), 'utf8');
+    repo = new GitRepo()
+      .write('tenants/_fleet.yaml', real('_fleet.yaml'))
+      .write('tenants/order-events.yaml', real('order-events.yaml'))
+      .write('tenants/payments-ledger.yaml', real('payments-ledger.yaml'))
+      .write('stacks/tenant-stack.ts', 'export {};\n')
+      .commit('fleet');
+    const delta = real('web-vitals.yaml').replace(/^id: web-vitals$/m, 'id: delta').replace(/^wave: \d+$/m, 'wave: 1');
+    repo.branch('add-delta').write('tenants/delta.yaml', delta).commit('add tenant delta');
     const outputFile = `${repo.dir}.github-output`;
+    let stderr = '';
     const code = await changed(['--cwd', repo.dir, '--base', 'main', '--head', 'add-delta', '--github-output', outputFile], {
       stdout: () => undefined,
-      stderr: () => undefined,
-    }, readWaves);
-    expect(code).toBe(0);
+      stderr: (t) => (stderr += t),
+    });
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
     outputs = Object.fromEntries(
       readFileSync(outputFile, 'utf8')
         .trim()
