@@ -5,6 +5,7 @@ import {
   onlyResource,
   policiesOf,
   resourceAt,
+  readable,
   resourcesOf,
   synthesizeToTemp,
   type StackJson,
@@ -269,19 +270,6 @@ describe('TenantStack', () => {
   });
 
   test('snapshot (review aid)', () => {
-    expect(withoutMetadata(stack)).toMatchSnapshot();
+    expect(readable(stack)).toMatchSnapshot();
   });
 });
-
-/** The stack without cdktf's "//" metadata blocks, so the snapshot shows only what Terraform reads. */
-function withoutMetadata(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(withoutMetadata);
-  if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(
-      Object.entries(value as Record<string, unknown>)
-        .filter(([key]) => key !== '//')
-        .map(([key, inner]) => [key, withoutMetadata(inner)]),
-    );
-  }
-  return value;
-}

@@ -99,3 +99,26 @@ export function asList<T>(value: T | readonly T[] | undefined): T[] {
   if (value === undefined) return [];
   return Array.isArray(value) ? [...(value as T[])] : [value as T];
 }
+
+/**
+ * A stack as a reviewer wants to read it in a snapshot: without cdktf's "//" metadata blocks, and with embedded JSON
+ * documents (policies, redrive settings, access-log format) expanded instead of one-line strings.
+ */
+export function readable(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(readable);
+  if (typeof value === 'string' && value.startsWith('{')) {
+    try {
+      return { '(json)': readable(JSON.parse(value)) };
+    } catch {
+      return value;
+    }
+  }
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value as Record<string, unknown>)
+        .filter(([key]) => key !== '//')
+        .map(([key, inner]) => [key, readable(inner)]),
+    );
+  }
+  return value;
+}
