@@ -1,4 +1,6 @@
+import * as path from 'node:path';
 import { testFleet, testTenant } from '../testing/fleet-model';
+import { loadFleet } from './index';
 import {
   contactPoints,
   FLEET_DEFAULT_CONTACT,
@@ -65,6 +67,11 @@ describe('SLO rule groups', () => {
     expect(oneClassFew).toBe(12);
     const twoClasses = withTenants(base, [...base.tenants, goldTenant('initech')]);
     expect(allRules(twoClasses).length).toBe(16); // + 4 availability rules for the 99.95 % class
+  });
+
+  test('the shipped 50-tenant fleet needs exactly one rule per (SLO class, window pair): no chunking', () => {
+    const shipped = loadFleet(path.join(__dirname, '..', '..', 'tenants'));
+    expect(allRules(shipped).length).toBe(sloClasses(shipped).length * 4);
   });
 
   test('a rule over the whole fleet lists no tenant ids, so a new tenant is covered with no edit', () => {
