@@ -9,12 +9,15 @@ import type { FunctionBundle, FunctionBundles, FunctionName } from '../assets/bu
  * into the system temp dir; the real bundles are built by stacks/assets/bundle.ts.
  */
 export function testBundles(): FunctionBundles {
-  const dir = path.join(os.tmpdir(), `flota-test-bundles-${process.pid}`);
+  // One shared directory (contents never vary), written atomically, so parallel jest workers leave nothing behind.
+  const dir = path.join(os.tmpdir(), 'flota-test-bundles');
   fs.mkdirSync(dir, { recursive: true });
   const make = (name: FunctionName): FunctionBundle => {
     const file = path.join(dir, `${name}.zip`);
     const bytes = Buffer.from(`test bundle ${name}`);
-    fs.writeFileSync(file, bytes);
+    const temporary = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(temporary, bytes);
+    fs.renameSync(temporary, file);
     const digest = createHash('sha256').update(bytes).digest();
     return { name, path: file, sha256Hex: digest.toString('hex'), sha256Base64: digest.toString('base64'), bytes: bytes.length };
   };
