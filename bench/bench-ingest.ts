@@ -319,7 +319,7 @@ function render(s: Summary): string {
         .join('; ') +
       '.',
     '',
-    `- **handler**: the real ingest handler (\`createIngestHandler\`: Powertools batch validation, one \`INSERT … SELECT FROM unnest(…) ON CONFLICT (id) DO NOTHING RETURNING id\` per batch, logs + EMF metrics serialized: ${n(s.outputBytesPerRecord)} bytes/record).`,
+    `- **handler**: the real ingest handler (\`createIngestHandler\`: Powertools batch validation, one \`INSERT … SELECT FROM ROWS FROM (unnest(…), jsonb_array_elements(…)) ON CONFLICT (id) DO NOTHING RETURNING id\` per batch, logs + EMF metrics serialized: ${n(s.outputBytesPerRecord)} bytes/record).`,
     '- **per-row INSERT baseline**: the same validation, then one `INSERT … ON CONFLICT DO NOTHING` per message (autocommit), as the prototypes did.',
     '- **COPY ceiling**: the same validation, then `COPY records … FROM STDIN` per batch (pg-copy-streams). Not idempotent: one redelivered id fails the whole COPY.',
     '- **COPY raw**: COPY of pre-serialized rows, no parsing or validation — the database-side limit, for context.',

@@ -9,7 +9,7 @@ import { describeIssues, RecordSchema, type RecordInput } from '../shared/record
 export interface AcceptedMessage {
   messageId: string;
   record: RecordInput;
-  /** JSON text of record.payload, as inserted into the jsonb column. */
+  /** JSON.stringify(record.payload): one complete JSON value (store.ts joins these into one JSON array). */
   payloadJson: string;
   /** SQS SentTimestamp (epoch ms): for SNS→SQS this is when SNS delivered, i.e. the publish time. Null if absent. */
   sentAt: number | null;
