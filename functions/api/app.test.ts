@@ -34,7 +34,7 @@ function app(overrides: Partial<ApiDependencies> = {}) {
   return createApiApp({
     tenantId: 'acme',
     queries: createRecordQueries(db.pool),
-    publish: createSnsPublisher(sns, TOPIC),
+    publish: createSnsPublisher(TOPIC, async () => ({ client: sns, PublishCommand })),
     validateRecord,
     cursorKey,
     maxBodyBytes: 1024,

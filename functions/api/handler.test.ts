@@ -1,5 +1,5 @@
 import { mockClient } from 'aws-sdk-client-mock';
-import type { PublishCommand as PublishCommandClass, SNSClient } from '@aws-sdk/client-sns';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { LambdaContext, LambdaEvent } from 'hono/aws-lambda';
 import getRecordsEvent from '../events/api-get-records.json';
 import postRecordEvent from '../events/api-post-record.json';
@@ -9,9 +9,8 @@ import { FUNCTION_ENV } from '../shared/telemetry';
 
 type Handler = (event: LambdaEvent, context: LambdaContext) => Promise<{ statusCode: number; body: string; multiValueHeaders?: Record<string, string[]> }>;
 
-// Set up inside isolateModules, so it mocks the same SNSClient class the handler module loads.
-let snsMock: ReturnType<typeof mockClient>;
-let PublishCommand: typeof PublishCommandClass;
+// The handler loads the SNS SDK on first publish (dynamic import), from the main module registry.
+const snsMock = mockClient(SNSClient);
 const context = { awsRequestId: 'req-1', functionName: 'flota-acme-api' } as unknown as LambdaContext;
 let db: TestDatabase;
 let handler: Handler;
@@ -36,10 +35,6 @@ beforeAll(async () => {
   });
   jest.isolateModules(() => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- isolateModules: load a fresh handler module with this env
-    const sns = require('@aws-sdk/client-sns') as { SNSClient: typeof SNSClient; PublishCommand: typeof PublishCommandClass };
-    PublishCommand = sns.PublishCommand;
-    snsMock = mockClient(sns.SNSClient);
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- as above
     handler = (require('./handler') as { handler: Handler }).handler;
   });
 });

@@ -2,8 +2,6 @@
  * Lambda entry of the tenant API (API Gateway REST API, proxy integration, v1 events). Thin: configuration, clients and
  * the pool live at module scope (reused across invocations); everything else is the hono app in app.ts.
  */
-import { SNSClient } from '@aws-sdk/client-sns';
-import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import { handle, type LambdaEvent, type LambdaContext } from 'hono/aws-lambda';
 import { createApiApp } from './app';
 import { requireApiGatewayKey } from './auth';
@@ -24,7 +22,6 @@ export const CURSOR_SECRET_ENV = 'FLOTA_CURSOR_SECRET';
 const config = loadApiConfig();
 const logger = createLogger({ service: SERVICE.api, tenantId: config.tenantId });
 const metrics = new FlotaMetrics({ service: SERVICE.api, tenantId: config.tenantId });
-const sns = new SNSClient({});
 
 // The pool is created lazily (first query) so a cold start does not wait for Secrets Manager before routing.
 const db: Queryable = {
@@ -46,6 +43,7 @@ async function cursorKey(): Promise<Buffer> {
   if (secretArn === undefined || secretArn === '') {
     throw new Error(`set ${CURSOR_SECRET_ENV} or ${FUNCTION_ENV.dbSecretArn} so pagination cursors can be signed`);
   }
+  const { getSecret } = await import('@aws-lambda-powertools/parameters/secrets'); // lazy: see shared/db.ts
   const secret = (await getSecret(secretArn, { transform: 'json', maxAge: SECRET_MAX_AGE_SECONDS })) as { password?: unknown };
   if (typeof secret?.password !== 'string') throw new Error(`secret ${secretArn} has no "password" field`);
   return deriveCursorKey(secret.password, config.tenantId);
@@ -54,7 +52,7 @@ async function cursorKey(): Promise<Buffer> {
 export const app = createApiApp({
   tenantId: config.tenantId,
   queries: createRecordQueries(db),
-  publish: createSnsPublisher(sns, config.topicArn),
+  publish: createSnsPublisher(config.topicArn),
   validateRecord,
   cursorKey,
   maxBodyBytes: config.maxBodyBytes,

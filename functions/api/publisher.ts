@@ -1,4 +1,4 @@
-import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+import type { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { ApiError } from './errors';
 import type { PublishRecord } from './app';
 
@@ -8,13 +8,32 @@ const RETRYABLE = new Set(['ThrottledException', 'Throttling', 'ThrottlingExcept
 /** Seconds clients are told to wait when SNS throttles or is briefly unavailable. */
 export const PUBLISH_RETRY_AFTER_SECONDS = 2;
 
+/** The parts of the SNS SDK the publisher uses. */
+export interface SnsSdk {
+  readonly client: SNSClient;
+  readonly PublishCommand: typeof PublishCommand;
+}
+
+let sdk: Promise<SnsSdk> | undefined;
+
+/**
+ * The SNS client, one per container, created on the first publish. Loading the SDK is the largest part of the API's
+ * module initialisation; reads (most requests, and every cold start that serves one) never pay for it.
+ */
+export function loadSnsSdk(): Promise<SnsSdk> {
+  sdk ??= import('@aws-sdk/client-sns').then((m) => ({ client: new m.SNSClient({}), PublishCommand: m.PublishCommand }));
+  sdk.catch(() => (sdk = undefined));
+  return sdk;
+}
+
 /**
  * Publishes a validated record to the tenant topic. The body is exactly the record JSON (raw delivery to SQS), and the
  * record type travels as a message attribute so subscriptions could filter on it without parsing bodies.
  */
-export function createSnsPublisher(client: SNSClient, topicArn: string): PublishRecord {
+export function createSnsPublisher(topicArn: string, load: () => Promise<SnsSdk> = loadSnsSdk): PublishRecord {
   return async (record) => {
     try {
+      const { client, PublishCommand } = await load();
       const result = await client.send(
         new PublishCommand({
           TopicArn: topicArn,

