@@ -47,6 +47,9 @@ function generateFleet(size: number, dir: string): void {
   const files = fs.readdirSync(source).sort();
   const templates = files.filter((file) => /^[a-z0-9].*\.yaml$/.test(file));
   for (const file of files.filter((f) => !templates.includes(f))) fs.copyFileSync(path.join(source, file), path.join(dir, file));
+  // A fleet this size needs a raised Lambda concurrency quota (the manifest checks reserved concurrency against it).
+  const scale = Math.ceil(size / templates.length);
+  fs.appendFileSync(path.join(dir, '_fleet.yaml'), `\nlambdaConcurrencyLimit: ${Math.max(1000, scale * 2000)}\n`);
   for (let i = 0; i < size; i++) {
     const template = templates[i % templates.length]!;
     const round = Math.floor(i / templates.length);
