@@ -140,6 +140,12 @@ const percent = (what: string) =>
   z.number().min(50).max(99.999).describe(`${what}, as a target in percent (50..99.999), e.g. 99.9.`);
 
 /** CloudWatch Logs accepts only these retention periods (days). */
+/**
+ * Deploy waves a tenant may use. The deploy workflow has one job per wave (.github/workflows/deploy.yml: wave-1..wave-3),
+ * so a larger wave would never be deployed; raising this needs a new wave job too.
+ */
+export const MAX_DEPLOY_WAVES = 3;
+
 export const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ] as const;
@@ -498,7 +504,13 @@ export const TenantSchema = z
       .string()
       .min(1)
       .describe('A tier defined in `_fleet.yaml` `tiers` (the shipped fleet: bronze, silver, gold).'),
-    wave: z.number().int().min(1).max(10).default(1).describe('Deploy wave (1..10; 1 deploys first). Default: 1.'),
+    wave: z
+      .number()
+      .int()
+      .min(1)
+      .max(MAX_DEPLOY_WAVES)
+      .default(1)
+      .describe(`Deploy wave (1..${MAX_DEPLOY_WAVES}; 1 deploys first, each wave waits for the previous one). Default: 1.`),
     database: z
       .strictObject({
         instanceClass: fromTier(instanceClass, 'database.instanceClass'),
