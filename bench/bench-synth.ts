@@ -6,7 +6,8 @@
  *
  * - ours:  `node bin/flota.js synth --tenants <dir> --out <tmp>` (esbuild-bundled JS, deep provider imports, no source maps)
  * - naive: `ts-node <scratch>/naive-main.ts <dir> <tmp>`, where <scratch> is a copy of stacks/ + functions/ whose
- *          `@cdktf/provider-aws/lib/<x>` imports are rewritten to the barrel `@cdktf/provider-aws`.
+ *          `@cdktf/provider-aws/lib/<x>` imports are rewritten to the barrel `@cdktf/provider-aws`, and whose synth
+ *          formats token stack traces as cdktf does by default (ours skips that formatting).
  * Both validate the manifest, bundle the three functions and synthesize every stack; only the runner and the imports differ.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -97,6 +98,12 @@ function buildNaiveApp(scratch: string): string {
   };
   walk(path.join(scratch, 'stacks'));
   if (rewritten === 0) throw new Error('naive variant: found no @cdktf/provider-aws/lib imports to rewrite');
+  // The naive app formats every token's stack trace like any cdktf app does (ours skips that; see stacks/main.ts).
+  const mainFile = path.join(scratch, 'stacks', 'main.ts');
+  const mainText = fs.readFileSync(mainFile, 'utf8');
+  const plain = mainText.replace(/(function withoutStackTraceFormatting<T>\(body: \(\) => T\): T \{)/, '$1\n  return body();');
+  if (plain === mainText) throw new Error('naive variant: stacks/main.ts has no withoutStackTraceFormatting to disable');
+  fs.writeFileSync(mainFile, plain);
   const entry = path.join(scratch, 'naive-main.ts');
   fs.writeFileSync(
     entry,
@@ -226,7 +233,8 @@ function main(): void {
       '- **ours**: `node bin/flota.js synth --tenants <dir> --out <tmp>` — esbuild-bundled JS, deep `@cdktf/provider-aws/lib/*` ' +
       'imports, no source maps, functions bundled once and shared by every tenant stack (TerraformAsset FILE copies).\n' +
       '- **naive**: the `cdktf init` default — ts-node (type-checking) running a copy of the same app whose provider imports are ' +
-      'rewritten to the barrel `@cdktf/provider-aws`; same manifest, same bundling, same output.\n' +
+      'rewritten to the barrel `@cdktf/provider-aws` and which keeps cdktf\'s default token stack-trace formatting; same ' +
+      'manifest, same bundling, same output.\n' +
       '- Wall time includes process start, manifest validation, function bundling and writing `cdktf.out`; peak RSS is the ' +
       "largest process's maximum resident set (GNU time); CPU is user + system time of the process tree, which other load on " +
       'a shared machine disturbs less than wall time. Fleets beyond 50 tenants are the shipped tenants cloned with new ids.\n';
