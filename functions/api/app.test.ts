@@ -115,6 +115,19 @@ describe('GET /v1/records (keyset pagination)', () => {
     expect(Object.keys(body.items[0]).sort()).toEqual(['id', 'ingestedAt', 'messageId', 'occurredAt', 'payload', 'publishedAt', 'type']);
   });
 
+  it('serializes list items exactly like GET /v1/records/{id} (both the shared StoredRecord shape)', async () => {
+    await db.pool.query(
+      `INSERT INTO records (id, type, occurred_at, payload, message_id, published_at) VALUES
+       ('shape-1', 't', '1999-12-31T23:59:59.9996Z', '{"z": [1, {"b": null}], "a": "\u00e9"}', 'm', '2000-01-01T00:00:00.5Z')`,
+    );
+    const api = app();
+    const list = await json(await api.request('/v1/records?from=1999-12-31T00:00:00Z&to=2000-01-01T00:00:00Z'));
+    const one = await json(await api.request('/v1/records/shape-1'));
+    expect(list.body.items).toEqual([one.body]);
+    expect(one.body).toMatchObject({ occurredAt: '1999-12-31T23:59:59.999Z', publishedAt: '2000-01-01T00:00:00.500Z', payload: { z: [1, { b: null }], a: 'é' } });
+    await db.pool.query(`DELETE FROM records WHERE id = 'shape-1'`);
+  });
+
   it('filters by from (inclusive) and to (exclusive) and keeps the range in the cursor', async () => {
     const api = app();
     const range = 'from=2026-01-01T00:00:00.100Z&to=2026-01-01T00:00:00.110Z';
