@@ -24,14 +24,16 @@ const ITEM_JSON = `json_build_object(
     'publishedAt', to_char(published_at AT TIME ZONE 'UTC', ${ISO_MS}),
     'ingestedAt', to_char(ingested_at AT TIME ZONE 'UTC', ${ISO_MS}))`;
 
-/** Wraps a row source (ordered by occurred_at, id; up to `limit` + 1 rows) into one row: the page as JSON text + position. */
+/** Wraps a row source (ordered by occurred_at, id; up to `limit` + 1 rows) into one row: the page as JSON text, rows fetched, last position. */
 function pageOf(source: string, limitParameter: string): string {
   return `WITH fetched AS (${source}),
     page AS (SELECT *, row_number() OVER (ORDER BY occurred_at, id) AS n FROM fetched)
   SELECT coalesce(json_agg(${ITEM_JSON} ORDER BY n) FILTER (WHERE n <= ${limitParameter}), '[]')::text AS items,
          count(*)::int AS fetched,
-         (array_agg(to_char(occurred_at AT TIME ZONE 'UTC', ${ISO_US}) ORDER BY n DESC) FILTER (WHERE n <= ${limitParameter}))[1] AS last_position,
-         (array_agg(id ORDER BY n DESC) FILTER (WHERE n <= ${limitParameter}))[1] AS last_id
+         -- The cursor is only needed when another page follows, and then the last item is row number = limit exactly:
+         -- no extra sort, and one to_char instead of one per row.
+         min(to_char(occurred_at AT TIME ZONE 'UTC', ${ISO_US})) FILTER (WHERE n = ${limitParameter}) AS last_position,
+         min(id) FILTER (WHERE n = ${limitParameter}) AS last_id
   FROM page`;
 }
 
@@ -68,7 +70,7 @@ export interface RecordPage {
   readonly count: number;
   /** True when at least one more record follows the last item. */
   readonly hasMore: boolean;
-  /** Keyset position of the last item (exact occurred_at, id), when the page is not empty. */
+  /** Keyset position of the last item (exact occurred_at, id), when another page follows. */
   readonly last?: { readonly occurredAt: string; readonly id: string };
 }
 
