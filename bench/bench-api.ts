@@ -11,7 +11,7 @@
  * Scenarios are interleaved over ROUNDS rounds; medians are reported. Targets (issue 3): keyset ≥ 20× OFFSET at depth
  * 100,000; bundle ≤ 1 MB; init ≤ 150 ms.
  *
- * Usage: npx tsx bench/bench-api.ts [--rows 200000] [--rounds 3] [--duration 8] [--connections 10] [--init-runs 15]
+ * Usage: npx tsx bench/bench-api.ts [--rows 200000] [--rounds 3] [--duration 8] [--connections 10] [--init-runs 15] [--query-runs 200]
  *                                   [--out bench/RESULTS-api.md] [--json]
  */
 import { execFileSync, execSync, fork } from 'node:child_process';
@@ -43,6 +43,7 @@ const ROUNDS = Number(option('rounds', '3'));
 const DURATION_S = Number(option('duration', '8'));
 const CONNECTIONS = Number(option('connections', '10'));
 const INIT_RUNS = Number(option('init-runs', '15'));
+const QUERY_RUNS = Number(option('query-runs', '200'));
 const OUT = option('out', '');
 const JSON_OUTPUT = process.argv.includes('--json');
 const DEPTH = 100_000;
@@ -209,6 +210,26 @@ async function main(): Promise<void> {
       throw new Error('keyset and OFFSET pages differ: the benchmark would compare different work');
     }
 
+    // Query level (context): the same two page queries, sequential on one connection, no HTTP; median of QUERY_RUNS.
+    const queries = createRecordQueries(pool);
+    const keysetQuery = { limit: PAGE, after: { occurredAt: rows[0]!.position, id: rows[0]!.id } };
+    const timeQuery = async (run: () => Promise<unknown>): Promise<number> => {
+      for (let i = 0; i < 20; i++) await run();
+      const samples: number[] = [];
+      for (let i = 0; i < QUERY_RUNS; i++) {
+        const t = process.hrtime.bigint();
+        await run();
+        samples.push(Number(process.hrtime.bigint() - t) / 1e6);
+      }
+      return median(samples);
+    };
+    progress(`query level: ${QUERY_RUNS} sequential executions each…`);
+    const queryMs = {
+      keyset: await timeQuery(() => queries.listRecords(keysetQuery)),
+      offset: await timeQuery(() => queries.listRecordsByOffset(DEPTH, PAGE)),
+    };
+    progress(`  keyset ${queryMs.keyset.toFixed(2)} ms, OFFSET ${queryMs.offset.toFixed(2)} ms`);
+
     const results: Record<keyof typeof scenarios, LoadResult[]> = { keysetDeep: [], offsetDeep: [], keysetFirst: [] };
     for (let round = 1; round <= ROUNDS; round++) {
       for (const name of Object.keys(scenarios) as (keyof typeof scenarios)[]) {
@@ -248,6 +269,8 @@ async function main(): Promise<void> {
       `| OFFSET page at depth ${DEPTH.toLocaleString('en')} (baseline) | ${summary.offsetDeep.requestsPerSecond.toFixed(0)} | ${summary.offsetDeep.p50} | ${summary.offsetDeep.p90} | ${summary.offsetDeep.p99} |`,
       `| keyset first page (context) | ${summary.keysetFirst.requestsPerSecond.toFixed(0)} | ${summary.keysetFirst.p50} | ${summary.keysetFirst.p90} | ${summary.keysetFirst.p99} |`,
       '',
+      `Query level (no HTTP, one connection, median of ${QUERY_RUNS}): keyset page ${queryMs.keyset.toFixed(2)} ms, OFFSET page ${queryMs.offset.toFixed(2)} ms: ${(queryMs.offset / queryMs.keyset).toFixed(1)}×.`,
+      '',
       '| target | result | |',
       '|---|---:|---|',
       `| keyset ≥ ${TARGETS.ratio}× OFFSET at depth ${DEPTH.toLocaleString('en')} (req/s) | ${ratio.toFixed(1)}× | ${verdict(ratio >= TARGETS.ratio)} |`,
@@ -257,7 +280,7 @@ async function main(): Promise<void> {
     ].join('\n');
 
     if (JSON_OUTPUT) {
-      process.stdout.write(`${JSON.stringify({ machine: m, date, rows: ROWS, summary, ratio, bundleBytes, initMs, initSamples }, null, 2)}\n`);
+      process.stdout.write(`${JSON.stringify({ machine: m, date, rows: ROWS, summary, ratio, queryMs, bundleBytes, initMs, initSamples }, null, 2)}\n`);
     } else {
       process.stdout.write(`${report}\n`);
     }
