@@ -23,7 +23,9 @@ function banner(fleet: DevFleet): string {
   const urlWidth = Math.max(...fleet.tenants.map((t) => t.url.length));
   const lines = fleet.tenants.map((t) => `  ${t.id.padEnd(width)}  ${t.url.padEnd(urlWidth)}  x-api-key: ${t.apiKey}`);
   const first = fleet.tenants[0]!;
-  const record = JSON.stringify({ id: 'hello-1', type: 'demo.greeting', occurredAt: new Date().toISOString(), payload: { hello: 'world' } });
+  // A fresh id per run: ids are idempotency keys, so re-posting an old one would (correctly) not store anything new.
+  const id = `hello-${Date.now().toString(36)}`;
+  const record = JSON.stringify({ id, type: 'demo.greeting', occurredAt: new Date().toISOString(), payload: { hello: 'world' } });
   return [
     '',
     `tenants (routes: /v1/records, /v1/records/<id>, /health under each URL):`,
@@ -32,7 +34,7 @@ function banner(fleet: DevFleet): string {
     'try it:',
     `  curl -s -X POST ${first.url}/v1/records -H 'x-api-key: ${first.apiKey}' -H 'content-type: application/json' \\`,
     `    -d '${record}'`,
-    `  curl -s ${first.url}/v1/records/hello-1 -H 'x-api-key: ${first.apiKey}'`,
+    `  curl -s ${first.url}/v1/records/${id} -H 'x-api-key: ${first.apiKey}'`,
     `  curl -s '${first.url}/v1/records?limit=10' -H 'x-api-key: ${first.apiKey}'`,
     '',
     'Ctrl-C to stop.',
@@ -53,13 +55,16 @@ async function main(): Promise<void> {
   });
   process.stdout.write(banner(fleet));
 
-  let signals = 0;
+  let firstSignalAt = 0;
   const shutdown = (signal: NodeJS.Signals) => {
-    signals += 1;
-    if (signals > 1) {
+    // A terminal's Ctrl-C reaches this process twice when started through npm/tsx (the process group gets it, and tsx
+    // relays it): only a signal well after the first one means "force".
+    if (firstSignalAt !== 0) {
+      if (Date.now() - firstSignalAt < 1000) return;
       log(`${signal} again: exiting now (PostgreSQL will be recovered by the next run)`);
       process.exit(130);
     }
+    firstSignalAt = Date.now();
     log(`\n${signal}: stopping (press Ctrl-C again to force)`);
     fleet.stop().then(
       () => {
