@@ -410,3 +410,25 @@ describe('observations for metrics', () => {
     expect(seen.every((o) => o.latencyMs >= 0)).toBe(true);
   });
 });
+
+describe('responses over node http (the dev fleet and bench:api serve the app this way)', () => {
+  it('sends pages and errors with Content-Length (not chunked) and the request id', async () => {
+    const { createServer } = await import('node:http');
+    const { getRequestListener } = await import('@hono/node-server');
+    const server = createServer(getRequestListener(app({ authenticate: requireApiKeyHeader('k') }).fetch));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as { port: number };
+      for (const [path, status] of [['/v1/records?limit=5', 200], ['/v1/records?limit=0', 400], ['/nope', 404]] as const) {
+        const res = await fetch(`http://127.0.0.1:${port}${path}`, { headers: { 'x-api-key': 'k' } });
+        const text = await res.text();
+        expect([path, res.status]).toEqual([path, status]);
+        expect(res.headers.get('transfer-encoding')).toBeNull();
+        expect(res.headers.get('content-length')).toBe(String(Buffer.byteLength(text)));
+        expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+      }
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});

@@ -90,6 +90,11 @@ export function createApiApp(deps: ApiDependencies): Hono<AppEnv> {
     const started = performance.now();
     const requestId = deps.requestId?.(c) ?? randomUUID();
     c.set('requestId', requestId);
+    // Set before next(): hono keeps it and adds it to whatever response the route builds. Set after the response exists,
+    // hono has to clone that response through its body stream (a web ReadableStream), and @hono/node-server then writes
+    // it chunk by chunk with chunked encoding instead of one write of a known length: that clone was the biggest single
+    // cost of a page request in the server profile.
+    c.header('x-request-id', requestId);
     try {
       await next();
     } catch (err) {
@@ -97,7 +102,6 @@ export function createApiApp(deps: ApiDependencies): Hono<AppEnv> {
       // so no throw can ever escape as a bare 502 from API Gateway.
       c.res = toErrorResponse(err, c, deps);
     }
-    c.header('x-request-id', requestId);
     deps.observe?.({
       method: c.req.method,
       route: c.req.routePath,
