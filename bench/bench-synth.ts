@@ -135,6 +135,7 @@ function measure(command: string, args: string[]): Sample {
     throw new Error(`${command} ${args.join(' ')} failed (${result.status}):\n${result.stderr}${result.stdout}`);
   }
   const report = fs.readFileSync(timeFile, 'utf8');
+  fs.rmSync(timeFile, { force: true });
   const kb = Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(report)?.[1]);
   const user = Number(/User time \(seconds\): ([\d.]+)/.exec(report)?.[1]);
   const system = Number(/System time \(seconds\): ([\d.]+)/.exec(report)?.[1]);
