@@ -39,7 +39,8 @@ function describe(event: SynthProgress): string {
       return `validated ${event.tenants} tenant${event.tenants === 1 ? '' : 's'} (${seconds(event.ms)})`;
     case 'bundled': {
       const sizes = Object.values(event.bundles).map((b) => `${b.name} ${Math.round(b.bytes / 1024)} KiB`);
-      return `bundled functions: ${sizes.join(', ')} (${seconds(event.ms)})`;
+      const cached = Object.values(event.bundles).every((b) => b.cached === true) ? ', cached' : '';
+      return `bundled functions: ${sizes.join(', ')} (${seconds(event.ms)}${cached})`;
     }
     case 'synthesized':
       return `synthesized ${event.stacks} stacks (${seconds(event.ms)})`;

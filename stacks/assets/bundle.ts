@@ -25,6 +25,8 @@ export interface FunctionBundle {
   /** Base64 SHA-256 of the zip: Lambda's `source_code_hash`. */
   readonly sha256Base64: string;
   readonly bytes: number;
+  /** True when the zip was reused from the bundle cache (no esbuild run). */
+  readonly cached?: boolean;
 }
 
 export type FunctionBundles = Readonly<Record<FunctionName, FunctionBundle>>;
@@ -91,7 +93,9 @@ function readCache(outDir: string, rootDir: string): FunctionBundles | undefined
   try {
     const cache = JSON.parse(fs.readFileSync(path.join(outDir, CACHE_FILE), 'utf8')) as BundleCache;
     if (cacheKey(rootDir, cache.inputs) !== cache.key) return undefined;
-    const bundles = FUNCTION_NAMES.map((name): FunctionBundle => ({ ...cache.bundles[name], path: path.join(outDir, `${name}.zip`) }));
+    const bundles = FUNCTION_NAMES.map(
+      (name): FunctionBundle => ({ ...cache.bundles[name], path: path.join(outDir, `${name}.zip`), cached: true }),
+    );
     for (const bundle of bundles) {
       const digest = createHash('sha256').update(fs.readFileSync(bundle.path)).digest('hex');
       if (digest !== bundle.sha256Hex) return undefined;
