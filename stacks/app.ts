@@ -1,10 +1,10 @@
 /**
- * Builds every stack of the fleet from a FleetModel. No I/O besides cdktf's own synthesis; callers (stacks/main.ts, the
- * CLI, tests) load the model and bundle the functions first.
+ * Builds every stack of the fleet from a FleetModel and writes them to an output directory. Callers (stacks/main.ts,
+ * the CLI, tests) load the model and bundle the functions first; nothing here reads the manifest or the environment.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { App } from 'cdktf';
+import { App, TerraformStack } from 'cdktf';
 import type { FunctionBundles } from './assets/bundle';
 import type { FleetModel } from './model/types';
 import { PlatformStack } from './platform-stack';
@@ -43,9 +43,10 @@ export function addFleetStacks(app: App, inputs: FleetAppInputs): FleetStacks {
 /** Creates the app (outdir given explicitly: constructs never read the environment) and synthesizes the fleet into it. */
 export function synthesizeFleet(inputs: FleetAppInputs, outdir: string): { stackNames: string[] } {
   const app = new App({ outdir, stackTraces: false, skipValidation: false });
-  const { platform, tenants } = addFleetStacks(app, inputs);
+  addFleetStacks(app, inputs);
   app.synth();
-  return { stackNames: [platform.node.id, ...tenants.map((stack) => stack.node.id)] };
+  // Every stack in the app, in construction order (platform, tenants by id, then any stack added later).
+  return { stackNames: app.node.children.filter(TerraformStack.isStack).map((stack) => stack.node.id) };
 }
 
 /**
