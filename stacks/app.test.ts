@@ -17,8 +17,8 @@ describe('synthesizeFleetAtomically', () => {
       { fleet: testFleet(['acme']), bundles: testBundles(), migrationsChecksum: 'x' },
       outDir,
     );
-    expect(stackNames).toEqual(['platform', 'tenant-acme']);
-    expect(fs.readdirSync(path.join(outDir, 'stacks')).sort()).toEqual(['platform', 'tenant-acme']);
+    expect(stackNames).toEqual(['platform', 'tenant-acme', 'observability']);
+    expect(fs.readdirSync(path.join(outDir, 'stacks')).sort()).toEqual(['platform', 'tenant-acme', 'observability'].sort());
     expect(fs.readdirSync(scratch)).toEqual(['cdktf.out']);
   });
 
@@ -31,7 +31,7 @@ describe('synthesizeFleetAtomically', () => {
     expect(() => synthesizeFleetAtomically({ fleet, bundles: testBundles(), migrationsChecksum: 'x' }, outDir)).toThrow(
       /visibilityTimeoutSeconds/,
     );
-    expect(fs.readdirSync(path.join(outDir, 'stacks')).sort()).toEqual(['platform', 'tenant-acme']);
+    expect(fs.readdirSync(path.join(outDir, 'stacks')).sort()).toEqual(['platform', 'tenant-acme', 'observability'].sort());
     expect(fs.readdirSync(scratch)).toEqual(['cdktf.out']);
   });
 });

@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { App, TerraformStack } from 'cdktf';
 import type { FunctionBundles } from './assets/bundle';
 import type { FleetModel } from './model/types';
+import { ObservabilityStack } from './observability-stack';
 import { PlatformStack } from './platform-stack';
 import { TenantStack } from './tenant-stack';
 
@@ -19,9 +20,13 @@ export interface FleetAppInputs {
 export interface FleetStacks {
   readonly platform: PlatformStack;
   readonly tenants: readonly TenantStack[];
+  readonly observability: ObservabilityStack;
 }
 
-/** Adds the platform stack and one stack per tenant (ids sorted: output order never depends on file order). */
+/**
+ * Adds the platform stack, one stack per tenant (ids sorted: output order never depends on file order) and the
+ * observability stack.
+ */
 export function addFleetStacks(app: App, inputs: FleetAppInputs): FleetStacks {
   const { fleet } = inputs;
   const platform = new PlatformStack(app, { fleet });
@@ -36,8 +41,8 @@ export function addFleetStacks(app: App, inputs: FleetAppInputs): FleetStacks {
           migrationsChecksum: inputs.migrationsChecksum,
         }),
     );
-  // ── observability stack ── the lead wires `new ObservabilityStack(app, { fleet })` (stacks/observability-stack.ts) here.
-  return { platform, tenants };
+  const observability = new ObservabilityStack(app, { fleet });
+  return { platform, tenants, observability };
 }
 
 /** Creates the app (outdir given explicitly: constructs never read the environment) and synthesizes the fleet into it. */

@@ -39,6 +39,31 @@ describe('ObservabilityStack', () => {
     expect(JSON.stringify(stack)).not.toContain('terraform_remote_state');
   });
 
+  test('grants the workspace role sns:Publish on exactly the SNS topics the manifest names (here, where tenant changes deploy)', () => {
+    const topicArn = 'arn:aws:sns:eu-west-1:123456789012:payments-alerts';
+    const withSns: FleetModel = {
+      ...fleet,
+      tenants: fleet.tenants.map((t, i) => (i === 0 ? { ...t, alerts: { ...t.alerts, ticket: { kind: 'sns', topicArn } } } : t)),
+    };
+    const expectedTopics = [...new Set([topicArn, ...shippedSnsTopics(fleet)])].sort();
+    const policies = Object.values((synth(withSns).resource.aws_iam_role_policy ?? {}) as Record<string, Json>);
+    expect(policies).toHaveLength(1);
+    expect(policies[0].role).toBe(fleet.observability.workspaceRoleName);
+    expect(JSON.parse(policies[0].policy).Statement).toEqual([
+      { Sid: 'PublishAlertNotifications', Effect: 'Allow', Action: 'sns:Publish', Resource: expectedTopics },
+    ]);
+  });
+
+  test('grants no SNS publish at all when no contact is an SNS topic', () => {
+    const email = { kind: 'email' as const, addresses: ['sre@example.com'] };
+    const noSns: FleetModel = {
+      ...fleet,
+      observability: { ...fleet.observability, defaultAlerts: { page: email, ticket: email } },
+      tenants: fleet.tenants.map((t) => ({ ...t, alerts: { page: email, ticket: email } })),
+    };
+    expect(synth(noSns).resource.aws_iam_role_policy).toBeUndefined();
+  });
+
   test('every synthesized grafana resource uses only documented attributes (allow-list)', () => {
     const problems: string[] = [];
     let checked = 0;
@@ -145,3 +170,8 @@ describe('ObservabilityStack', () => {
     expect((policy.policy as Json[]).some((p) => p.matcher?.[0]?.value === 'zz-newcomer')).toBe(true);
   });
 });
+
+function shippedSnsTopics(model: FleetModel): string[] {
+  const contacts = [model.observability.defaultAlerts.page, model.observability.defaultAlerts.ticket, ...model.tenants.flatMap((t) => [t.alerts.page, t.alerts.ticket])];
+  return contacts.flatMap((c) => (c.kind === 'sns' ? [c.topicArn] : []));
+}

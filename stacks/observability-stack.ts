@@ -2,10 +2,12 @@ import { Construct } from 'constructs';
 import { TerraformStack } from 'cdktf';
 import { DataAwsSecretsmanagerSecretVersion } from '@cdktf/provider-aws/lib/data-aws-secretsmanager-secret-version';
 import { DataAwsSsmParameter } from '@cdktf/provider-aws/lib/data-aws-ssm-parameter';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { buildDashboards } from '../dashboards';
-import { contactPoints, routingTree, sloRuleGroups, type ContactPointSpec, type RoutingPolicy } from './model/alerting';
+import { alertTopicArns, contactPoints, routingTree, sloRuleGroups, type ContactPointSpec, type RoutingPolicy } from './model/alerting';
 import { CLOUDWATCH_DATASOURCE_UID } from './model/alerting-queries';
 import type { FleetModel } from './model/types';
+import { policyDocument } from './constructs/policy-document';
 import { addBackendAndProvider } from './constructs/stack-backend';
 import { ContactPoint, type ContactPointConfig } from './providers/grafana/contact-point';
 import { Dashboard } from './providers/grafana/dashboard';
@@ -71,6 +73,18 @@ export class ObservabilityStack extends TerraformStack {
           dependsOn: [this.dataSource],
         }),
     );
+
+    // The workspace role (platform stack) may publish only to the SNS topics the manifest names. The grant lives here, not
+    // in the platform stack, because the list changes with tenant files and a tenant change deploys only its own stack
+    // and this one.
+    const topics = alertTopicArns(fleet);
+    if (topics.length > 0) {
+      new IamRolePolicy(this, 'grafana-sns-publish', {
+        name: 'sns-publish-alert-notifications',
+        role: observability.workspaceRoleName,
+        policy: policyDocument([{ Sid: 'PublishAlertNotifications', Effect: 'Allow', Action: 'sns:Publish', Resource: topics }]),
+      });
+    }
 
     const secrets = new SecretValues(this, 'contact-secrets');
     this.contactPoints = contactPoints(fleet).map(

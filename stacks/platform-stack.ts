@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import type { FleetModel } from './model/types';
 import { ApiGatewayLogging } from './constructs/api-gateway-logging';
+import { GrafanaWorkspace } from './constructs/grafana-workspace';
 import { AwsContext } from './constructs/aws-context';
 import { PrivateNetwork } from './constructs/private-network';
 import { addBackendAndProvider } from './constructs/stack-backend';
@@ -11,12 +12,14 @@ export interface PlatformStackProps {
 }
 
 /**
- * Shared, fleet-wide infrastructure: the private network every tenant's functions and database live in, and region-wide
- * settings. Tenant stacks find it by tag (data sources), so changing a tenant never touches this stack's state.
+ * Shared, fleet-wide infrastructure: the private network every tenant's functions and database live in, region-wide
+ * settings and the Amazon Managed Grafana workspace. Tenant stacks find the network by tag (data sources), so changing a
+ * tenant never touches this stack's state.
  */
 export class PlatformStack extends TerraformStack {
   readonly aws: AwsContext;
   readonly network: PrivateNetwork;
+  readonly grafana: GrafanaWorkspace;
 
   constructor(scope: Construct, props: PlatformStackProps) {
     const { fleet } = props;
@@ -39,11 +42,13 @@ export class PlatformStack extends TerraformStack {
       roleName: `${fleet.prefix}-apigateway-cloudwatch`,
     });
 
-    // ── Grafana workspace ────────────────────────────────────────────────────────────────────────────────────────────
-    // The Amazon Managed Grafana workspace (OBSERVABILITY: stacks/constructs/grafana-workspace.ts) is instantiated here
-    // by the lead, e.g. `new GrafanaWorkspace(this, 'grafana', { observability: fleet.observability, ... })`. It
-    // publishes its URL and token to the SSM parameters named in fleet.observability; the observability stack reads them.
-    // ─────────────────────────────────────────────────────────────────────────────────────────────────────────────────
+    // The Grafana workspace publishes its URL and provider token to the SSM parameters named in fleet.observability;
+    // the observability stack reads them with data sources, so it plans without this stack's state.
+    this.grafana = new GrafanaWorkspace(this, 'grafana', {
+      aws: this.aws,
+      observability: fleet.observability,
+      namePrefix: fleet.prefix,
+    });
 
     new TerraformOutput(this, 'vpc_id', { value: this.network.vpc.id });
   }

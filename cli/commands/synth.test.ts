@@ -32,7 +32,7 @@ describe('flota synth', () => {
     const outDir = path.join(scratch, 'from-env');
     const { io, out, err } = capture();
     const code = await runSynth(['--tenants', tenants, '--json'], io, { CDKTF_OUTDIR: outDir }, rootDir);
-    expect([code, err.join('')]).toEqual([0, expect.stringContaining('synthesized 3 stacks')]);
+    expect([code, err.join('')]).toEqual([0, expect.stringContaining('synthesized 4 stacks')]);
     const summary = JSON.parse(out.join(''));
     expect(summary).toMatchObject({ ok: true, tenants: 2, stacks: expect.arrayContaining(['platform']) });
     expect(Object.keys(summary.functions).sort()).toEqual(['api', 'ingest', 'migrate']);

@@ -6,7 +6,7 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { testFleet } from '../testing/fleet-model';
 import type { FleetModel } from '../model/types';
 import { AwsContext } from './aws-context';
-import { fleetSnsTopicArns, GrafanaWorkspace, MAX_TOKEN_SECONDS_TO_LIVE, type GrafanaWorkspaceProps } from './grafana-workspace';
+import { GrafanaWorkspace, MAX_TOKEN_SECONDS_TO_LIVE, type GrafanaWorkspaceProps } from './grafana-workspace';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -59,20 +59,6 @@ describe('GrafanaWorkspace', () => {
     expect(wildcard.map((s) => s.Sid)).toEqual(['ReadCloudWatchMetricsInFleetRegion']);
     expect(wildcard[0].Condition).toEqual({ StringEquals: { 'aws:RequestedRegion': fleet.region } });
     expect(statements.find((s) => s.Sid === 'PublishAlertNotifications')).toBeUndefined();
-  });
-
-  test('may publish only to the SNS topics the manifest names', () => {
-    const withSns: FleetModel = {
-      ...fleet,
-      tenants: fleet.tenants.map((t, i) => (i === 0 ? { ...t, alerts: { ...t.alerts, ticket: { kind: 'sns', topicArn: 'arn:aws:sns:eu-west-1:123456789012:alerts' } } } : t)),
-    };
-    const statements = JSON.parse(one(synth(withSns, { snsTopicArns: fleetSnsTopicArns(withSns) }), 'aws_iam_role_policy').policy).Statement as Json[];
-    expect(statements.find((s) => s.Sid === 'PublishAlertNotifications')).toEqual({
-      Sid: 'PublishAlertNotifications',
-      Effect: 'Allow',
-      Action: 'sns:Publish',
-      Resource: ['arn:aws:sns:eu-west-1:123456789012:alerts'],
-    });
   });
 
   test('ADMIN service account and a token that lives at most 30 days, replaced before the old one is destroyed', () => {

@@ -7,7 +7,7 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { SsmParameter } from '@cdktf/provider-aws/lib/ssm-parameter';
-import type { ContactModel, FleetModel, ObservabilityModel } from '../model/types';
+import type { ObservabilityModel } from '../model/types';
 import type { AwsContext } from './aws-context';
 import { policyDocument, type PolicyStatement } from './policy-document';
 
@@ -16,12 +16,6 @@ export interface GrafanaWorkspaceProps {
   readonly observability: ObservabilityModel;
   /** Physical-name prefix (fleet.prefix). */
   readonly namePrefix: string;
-  /**
-   * SNS topics Grafana may publish alert notifications to (the `sns` contacts of the manifest). Empty = no publish
-   * permission at all.
-   * @default []
-   */
-  readonly snsTopicArns?: readonly string[];
   /**
    * Lifetime of the provider's service-account token. AMG caps it at 30 days; the token must be rotated before it
    * expires (see docs/observability.md, "Token rotation").
@@ -58,7 +52,7 @@ export const CLOUDWATCH_ALARM_READ_ACTIONS = ['cloudwatch:DescribeAlarms', 'clou
 /**
  * The Amazon Managed Grafana workspace (Grafana 10.4, unified alerting on) for the platform stack, with:
  * - a CUSTOMER_MANAGED workspace role that can only read CloudWatch in the fleet's region (and publish to the named
- *   SNS topics);
+ *   SNS topics, which the observability stack grants: see ObservabilityModel.workspaceRoleName);
  * - an ADMIN service account and a token for the grafana Terraform provider, valid ≤ 30 days;
  * - SSM parameters with the workspace URL (String) and the token (SecureString under a dedicated, rotating KMS key),
  *   named by the model, which the observability stack reads with data sources (no cross-stack state).
@@ -81,10 +75,9 @@ export class GrafanaWorkspace extends Construct {
         `GrafanaWorkspace: tokenSecondsToLive must be a whole number of seconds in [60, ${MAX_TOKEN_SECONDS_TO_LIVE}] (AMG allows at most 30 days); got ${tokenSecondsToLive}`,
       );
     }
-    const roleName = `${props.namePrefix}-grafana-workspace`;
 
     this.role = new IamRole(this, 'role', {
-      name: roleName,
+      name: observability.workspaceRoleName,
       description: 'Amazon Managed Grafana workspace role: reads CloudWatch for flota dashboards and SLO alerts',
       // only AMG, and only on behalf of a workspace in this account (confused-deputy protection)
       assumeRolePolicy: policyDocument([
@@ -116,10 +109,6 @@ export class GrafanaWorkspace extends Construct {
         Resource: aws.arn('cloudwatch', 'alarm:*'),
       },
     ];
-    const topics = [...new Set(props.snsTopicArns ?? [])].sort();
-    if (topics.length > 0) {
-      statements.push({ Sid: 'PublishAlertNotifications', Effect: 'Allow', Action: 'sns:Publish', Resource: topics });
-    }
     new IamRolePolicy(this, 'cloudwatch-read', { name: 'cloudwatch-read', role: this.role.id, policy: policyDocument(statements) });
 
     this.workspace = new AwsGrafanaWorkspace(this, 'workspace', {
@@ -181,14 +170,4 @@ export class GrafanaWorkspace extends Construct {
       value: this.token.key,
     });
   }
-}
-
-/** SNS topic ARNs named by the model's contacts (fleet defaults and tenants): the workspace may publish only to these. */
-export function fleetSnsTopicArns(fleet: FleetModel): string[] {
-  const contacts: ContactModel[] = [
-    fleet.observability.defaultAlerts.page,
-    fleet.observability.defaultAlerts.ticket,
-    ...fleet.tenants.flatMap((t) => [t.alerts.page, t.alerts.ticket]),
-  ];
-  return [...new Set(contacts.flatMap((c) => (c.kind === 'sns' ? [c.topicArn] : [])))].sort();
 }

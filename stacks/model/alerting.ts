@@ -398,6 +398,19 @@ function matches(matcher: PolicyMatcher, value: string): boolean {
   }
 }
 
+/**
+ * SNS topic ARNs named by the manifest's contacts (fleet defaults and tenants), sorted: the Grafana workspace role may
+ * publish alert notifications to these and no other topic.
+ */
+export function alertTopicArns(model: FleetModel): string[] {
+  const contacts: ContactModel[] = [
+    model.observability.defaultAlerts.page,
+    model.observability.defaultAlerts.ticket,
+    ...model.tenants.flatMap((t) => [t.alerts.page, t.alerts.ticket]),
+  ];
+  return [...new Set(contacts.flatMap((c) => (c.kind === 'sns' ? [c.topicArn] : [])))].sort();
+}
+
 export function sameContact(a: ContactModel, b: ContactModel): boolean {
   return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
 }

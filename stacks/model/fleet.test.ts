@@ -133,6 +133,7 @@ describe('buildFleetModel: a tenant that relies on defaults', () => {
     expect(fleet.observability).toMatchObject({
       stackName: 'observability',
       workspaceName: 'flota-test',
+      workspaceRoleName: 'flota-grafana-workspace',
       grafanaVersion: '10.4',
       authenticationProviders: ['AWS_SSO'],
       workspaceUrlParameter: '/flota/test/grafana/workspace-url',

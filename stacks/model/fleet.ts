@@ -57,6 +57,7 @@ export function buildFleetModel(manifest: Manifest): FleetModel {
     observability: {
       stackName: OBSERVABILITY_STACK_NAME,
       workspaceName: `${fleet.prefix}-${fleet.environment}`,
+      workspaceRoleName: `${fleet.prefix}-grafana-workspace`,
       grafanaVersion: fleet.observability.grafanaVersion,
       authenticationProviders: [...fleet.observability.authenticationProviders],
       workspaceUrlParameter: `/${fleet.prefix}/${fleet.environment}/grafana/workspace-url`,

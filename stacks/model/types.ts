@@ -209,6 +209,12 @@ export interface ObservabilityModel {
   /** cdktf stack name of the observability stack. */
   readonly stackName: string;
   readonly workspaceName: string;
+  /**
+   * IAM role the workspace assumes (CUSTOMER_MANAGED). The platform stack creates it with CloudWatch read access; the
+   * observability stack attaches the SNS publish grant for the topics the manifest names, because that list changes
+   * with tenant files and a tenant change deploys only its own stack and the observability stack.
+   */
+  readonly workspaceRoleName: string;
   readonly grafanaVersion: string;
   readonly authenticationProviders: readonly string[];
   /** SSM parameter names where the platform stack publishes the workspace URL and provider token (SecureString). */

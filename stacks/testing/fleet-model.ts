@@ -137,6 +137,7 @@ export function testFleet(ids: readonly string[] = ['acme', 'globex']): FleetMod
     observability: {
       stackName: 'observability',
       workspaceName: 'flota-test',
+      workspaceRoleName: 'flota-grafana-workspace',
       grafanaVersion: '10.4',
       authenticationProviders: ['AWS_SSO'],
       workspaceUrlParameter: '/flota/test/grafana/url',
