@@ -55,6 +55,7 @@ const JSON_OUTPUT = process.argv.includes('--json');
 const DEPTH = 100_000;
 const PAGE = 100;
 const TARGETS = { ratio: 20, bundleBytes: 1_000_000, initMs: 150 } as const;
+const NOTES_MARKER = '<!-- notes: kept by bench:api -->';
 
 const progress = (line: string) => process.stderr.write(`${line}\n`);
 const median = (values: readonly number[]): number => {
@@ -201,6 +202,19 @@ function cpuTable(summary: Record<string, Omit<LoadResult, 'non2xx' | 'errors'>>
       const c = r.cpu!;
       return `| ${label[name] ?? name} | ${c.server.toFixed(2)} | ${c.postgres.toFixed(2)} | ${c.loadGenerator.toFixed(2)} | ${(c.server + c.postgres + c.loadGenerator).toFixed(2)} |`;
     }),
+  ];
+}
+
+/** OFFSET ÷ keyset CPU per request: for the whole request (what bounds req/s on a saturated shared machine) and for PostgreSQL alone. */
+function cpuRatios(summary: Record<string, Omit<LoadResult, 'non2xx' | 'errors'>>): string[] {
+  const keyset = summary.keysetDeep?.cpu;
+  const offset = summary.offsetDeep?.cpu;
+  if (keyset === undefined || offset === undefined) return [];
+  const total = (c: CpuPerRequest) => c.server + c.postgres + c.loadGenerator;
+  return [
+    '',
+    `OFFSET ÷ keyset CPU per request at depth ${DEPTH.toLocaleString('en')}: whole request ${(total(offset) / total(keyset)).toFixed(1)}×, ` +
+      `API server + PostgreSQL ${((offset.server + offset.postgres) / (keyset.server + keyset.postgres)).toFixed(1)}×, PostgreSQL alone ${(offset.postgres / keyset.postgres).toFixed(1)}×.`,
   ];
 }
 
@@ -377,6 +391,7 @@ async function main(): Promise<void> {
       `| OFFSET page at depth ${DEPTH.toLocaleString('en')} (baseline) | ${summary.offsetDeep.requestsPerSecond.toFixed(0)} | ${summary.offsetDeep.p50} | ${summary.offsetDeep.p90} | ${summary.offsetDeep.p99} |`,
       `| keyset first page (context) | ${summary.keysetFirst.requestsPerSecond.toFixed(0)} | ${summary.keysetFirst.p50} | ${summary.keysetFirst.p90} | ${summary.keysetFirst.p99} |`,
       ...cpuTable(summary),
+      ...cpuRatios(summary),
       '',
       `Query level (no HTTP, one connection, median of ${QUERY_RUNS}): keyset page ${queryMs.keyset.toFixed(2)} ms, OFFSET page ${queryMs.offset.toFixed(2)} ms: ${(queryMs.offset / queryMs.keyset).toFixed(1)}×.`,
       '',
@@ -394,7 +409,16 @@ async function main(): Promise<void> {
       process.stdout.write(`${report}\n`);
     }
     if (OUT) {
-      writeFileSync(OUT, `${report}`);
+      // Hand-written notes below the NOTES_MARKER line of an existing results file survive a re-run.
+      let notes = '';
+      try {
+        const previous = readFileSync(OUT, 'utf8');
+        const at = previous.indexOf(NOTES_MARKER);
+        if (at >= 0) notes = `\n${previous.slice(at)}`;
+      } catch {
+        // first run: no notes yet
+      }
+      writeFileSync(OUT, `${report}${notes}`);
       progress(`wrote ${OUT}`);
     }
   } finally {
