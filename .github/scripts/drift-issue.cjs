@@ -1,6 +1,6 @@
 'use strict';
 /* eslint-disable @typescript-eslint/no-require-imports -- CommonJS: loaded by actions/github-script's require() */
-// Keeps ONE open issue labelled "drift": created or updated when any stack's plan is not clean, closed with a note
+// Keeps ONE open issue labelled "drift": created or updated when any stack's `cdktf diff` is not clean, closed with a note
 // when every stack is clean again. Called from drift.yml through actions/github-script.
 const { readSummaries } = require('./pr-comment.cjs');
 const { renderStack } = require('./plan-summary.cjs');
@@ -12,7 +12,7 @@ function renderDriftBody({ summaries, runUrl }) {
   const drifted = summaries.filter((s) => s.status === 'changes');
   const failed = summaries.filter((s) => s.status === 'error');
   return [
-    `Nightly \`terraform plan\` found differences between the manifest and AWS ([run](${runUrl})).`,
+    `Nightly \`cdktf diff\` found differences between the manifest and AWS ([run](${runUrl})).`,
     `**${drifted.length}** stack(s) drifted, **${failed.length}** could not be planned, ${summaries.length - drifted.length - failed.length} clean.`,
     'Either the change made outside flota should be reverted (re-run the deploy workflow for these stacks) or it belongs in the manifest.',
     ...drifted.map((summary) => renderStack(summary)),

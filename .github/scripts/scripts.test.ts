@@ -1,9 +1,10 @@
 /* eslint-disable @typescript-eslint/no-require-imports */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const { summarizePlan, renderStack } = require('./plan-summary.cjs');
+const { summarizeDiff, renderStack } = require('./plan-summary.cjs');
 const { MARKER, renderComment, upsertPlanComment } = require('./pr-comment.cjs');
 const { reportDrift, TITLE, LABEL } = require('./drift-issue.cjs');
 
@@ -42,15 +43,9 @@ class FakeGitHub {
 }
 
 const context = { repo: { owner: 'acme', repo: 'flota' }, issue: { number: 7 } };
-const plan = {
-  resource_changes: [
-    { address: 'aws_sqs_queue.queue', change: { actions: ['create'] } },
-    { address: 'aws_db_instance.db', change: { actions: ['delete', 'create'] } },
-    { address: 'aws_iam_role.r', change: { actions: ['update'] } },
-    { address: 'data.aws_vpc.v', change: { actions: ['read'] } },
-    { address: 'aws_sns_topic.t', change: { actions: ['no-op'] } },
-  ],
-};
+/** Real logs of `cdktf diff tenant-delta --skip-synth --no-color` (cdktf-cli 0.21.0, terraform 1.11.4; ink escapes kept). */
+const log = (name: string): string => readFileSync(join(__dirname, 'fixtures', `cdktf-diff-${name}.log`), 'utf8');
+const summaryOf = (name: string) => summarizeDiff('tenant-delta', log(name));
 const changes = {
   stacks: ['tenant-delta', 'observability'],
   tenantStacks: ['tenant-delta'],
@@ -67,23 +62,62 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-test('summarizes a plan: counts per action, no-ops and reads ignored, replacements flagged', () => {
-  const summary = summarizePlan('tenant-delta', plan);
-  expect(summary.counts).toEqual({ create: 1, update: 1, replace: 1, delete: 0 });
-  expect(summary.status).toBe('changes');
-  expect(renderStack(summary)).toMatch(/⚠️ `tenant-delta`: 1 to add, 1 to change, 1 to replace, 0 to destroy/);
-  expect(renderStack(summary)).toContain('**-/+ aws_db_instance.db**');
-  expect(summarizePlan('observability', { resource_changes: [] }).status).toBe('clean');
+test('summarizes a cdktf diff log: terraform\'s Plan counts, the changed addresses, replacements flagged', () => {
+  const summary = summaryOf('mixed');
+  expect(summary).toEqual({
+    stack: 'tenant-delta',
+    status: 'changes',
+    counts: { import: 0, add: 2, change: 1, destroy: 1, replace: 1 },
+    changes: [
+      { address: 'terraform_data.a', action: 'update' },
+      { address: 'terraform_data.b', action: 'replace' },
+      { address: 'terraform_data.c', action: 'create' },
+    ],
+    outputsChanged: true,
+  });
+  const markdown = renderStack(summary);
+  expect(markdown).toMatch(/⚠️ `tenant-delta`: 2 to add, 1 to change, 1 to destroy \(1 replaced\)/);
+  expect(markdown).toContain('**-/+ terraform_data.b**');
+  expect(markdown.indexOf('terraform_data.b')).toBeLessThan(markdown.indexOf('terraform_data.a'));
+});
+
+test('a destroy is bold and flagged; "(because … is not in configuration)" is not an address', () => {
+  const summary = summaryOf('destroy');
+  expect(summary.counts).toEqual({ import: 0, add: 0, change: 0, destroy: 1, replace: 0 });
+  expect(summary.changes).toEqual([{ address: 'terraform_data.b', action: 'delete' }]);
+  expect(renderStack(summary)).toContain('**- terraform_data.b**');
+});
+
+test('"No changes." is clean; output-only changes count as changes; a log with neither is an error, never clean', () => {
+  expect(summaryOf('clean')).toMatchObject({ status: 'clean', changes: [] });
+  expect(renderStack(summaryOf('clean'))).toBe('### ✅ `tenant-delta`: no changes\n');
+  const outputs = summaryOf('outputs-only');
+  expect(outputs).toMatchObject({ status: 'changes', outputsChanged: true, counts: { add: 0, change: 0, destroy: 0 } });
+  expect(renderStack(outputs)).toContain('0 to add, 0 to change, 0 to destroy (outputs only)');
+  expect(summaryOf('error')).toEqual({ stack: 'tenant-delta', status: 'error' });
+  expect(summarizeDiff('tenant-delta', '')).toEqual({ stack: 'tenant-delta', status: 'error' });
+  expect(renderStack(summaryOf('error'))).toContain('❌ `tenant-delta`');
+});
+
+test('reads the import count when terraform plans imports', () => {
+  const summary = summarizeDiff('platform', 'platform    # aws_s3_bucket.b will be imported\nplatform    Plan: 1 to import, 0 to add, 0 to change, 0 to destroy.\n');
+  expect(summary).toMatchObject({ status: 'changes', counts: { import: 1, add: 0 }, changes: [{ address: 'aws_s3_bucket.b', action: 'import' }] });
+  expect(renderStack(summary)).toContain('1 to import, 0 to add');
+});
+
+test('the CLI the workflows call writes the summary JSON', () => {
+  const out = execFileSync(process.execPath, [join(__dirname, 'plan-summary.cjs'), 'tenant-delta', join(__dirname, 'fixtures', 'cdktf-diff-clean.log')], { encoding: 'utf8' });
+  expect(JSON.parse(out)).toMatchObject({ stack: 'tenant-delta', status: 'clean' });
 });
 
 test('keeps one PR comment: created once, then updated in place on the next run', async () => {
   const github = new FakeGitHub();
   github.comments.push({ id: 99, body: 'an unrelated review comment' });
-  writeFileSync(join(dir, 'tenant-delta.json'), JSON.stringify(summarizePlan('tenant-delta', plan)));
+  writeFileSync(join(dir, 'tenant-delta.json'), JSON.stringify(summaryOf('mixed')));
   const first = await upsertPlanComment({ github, context, changes, summaryDir: dir, diffResult: 'success', runUrl: 'https://run/1' });
   expect(first.action).toBe('created');
 
-  writeFileSync(join(dir, 'observability.json'), JSON.stringify(summarizePlan('observability', { resource_changes: [] })));
+  writeFileSync(join(dir, 'observability.json'), JSON.stringify(summarizeDiff('observability', log('clean'))));
   const second = await upsertPlanComment({ github, context, changes, summaryDir: dir, diffResult: 'success', runUrl: 'https://run/2' });
   expect(second).toEqual({ action: 'updated', id: first.id });
   const ours = github.comments.filter((c) => c.body.includes(MARKER));
@@ -107,15 +141,16 @@ test('a stack whose plan is missing is shown as failed, and removals carry the d
 test('drift: opens one issue, updates it while drift remains, closes it with a note when clean', async () => {
   const github = new FakeGitHub();
   const stacks = ['tenant-delta', 'observability'];
-  writeFileSync(join(dir, 'tenant-delta.json'), JSON.stringify(summarizePlan('tenant-delta', plan)));
-  writeFileSync(join(dir, 'observability.json'), JSON.stringify(summarizePlan('observability', {})));
+  writeFileSync(join(dir, 'tenant-delta.json'), JSON.stringify(summaryOf('mixed')));
+  writeFileSync(join(dir, 'observability.json'), JSON.stringify(summarizeDiff('observability', log('clean'))));
   expect((await reportDrift({ github, context, stacks, summaryDir: dir, runUrl: 'https://run/1' })).action).toBe('created');
   expect((await reportDrift({ github, context, stacks, summaryDir: dir, runUrl: 'https://run/2' })).action).toBe('updated');
   expect(github.issues).toHaveLength(1);
   expect(github.issues[0]).toMatchObject({ title: TITLE, labels: [LABEL], state: 'open' });
   expect(github.issues[0]?.body).toContain('https://run/2');
+  expect(github.issues[0]?.body).toContain('Nightly `cdktf diff` found differences');
 
-  writeFileSync(join(dir, 'tenant-delta.json'), JSON.stringify(summarizePlan('tenant-delta', {})));
+  writeFileSync(join(dir, 'tenant-delta.json'), JSON.stringify(summaryOf('clean')));
   expect((await reportDrift({ github, context, stacks, summaryDir: dir, runUrl: 'https://run/3' })).action).toBe('closed');
   expect(github.issues[0]?.state).toBe('closed');
   expect(github.issues[0]?.comments[0]).toContain('clean');
