@@ -128,6 +128,19 @@ describe('GET /v1/records (keyset pagination)', () => {
     await db.pool.query(`DELETE FROM records WHERE id = 'shape-1'`);
   });
 
+  it('serializes a whole-second timestamp, a null publishedAt and escapes in strings like GET /v1/records/{id}', async () => {
+    await db.pool.query(
+      `INSERT INTO records (id, type, occurred_at, payload, message_id, published_at) VALUES
+       ('shape-2', 'quote"type', '1998-06-01T10:00:00Z', '{"s": "line\\nbreak \\"q\\" \\u0001"}', 'm\\1', NULL)`,
+    );
+    const api = app();
+    const list = await json(await api.request('/v1/records?from=1998-06-01T00:00:00Z&to=1998-06-02T00:00:00Z'));
+    const one = await json(await api.request('/v1/records/shape-2'));
+    expect(list.body.items).toEqual([one.body]);
+    expect(one.body).toMatchObject({ type: 'quote"type', occurredAt: '1998-06-01T10:00:00.000Z', publishedAt: null, messageId: 'm\\1' });
+    await db.pool.query(`DELETE FROM records WHERE id = 'shape-2'`);
+  });
+
   it('filters by from (inclusive) and to (exclusive) and keeps the range in the cursor', async () => {
     const api = app();
     const range = 'from=2026-01-01T00:00:00.100Z&to=2026-01-01T00:00:00.110Z';
