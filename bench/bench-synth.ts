@@ -66,7 +66,8 @@ const camel = (kebab: string) => kebab.replace(/-([a-z0-9])/g, (_, c: string) =>
 /** Copy of the app whose deep provider imports are rewritten to the barrel (what `cdktf init` code looks like). */
 function buildNaiveApp(scratch: string): string {
   fs.rmSync(scratch, { recursive: true, force: true });
-  for (const dir of ['stacks', 'functions']) {
+  // Everything the synth path imports (the observability stack builds dashboards/ at synth time).
+  for (const dir of ['stacks', 'functions', 'dashboards']) {
     fs.cpSync(path.join(root, dir), path.join(scratch, dir), {
       recursive: true,
       filter: (src) => !src.endsWith('.test.ts') && !src.includes('__snapshots__'),
@@ -88,7 +89,10 @@ function buildNaiveApp(scratch: string): string {
               .split(',')
               .map((n) => n.trim().replace(/^type\s+/, ''))
               .filter(Boolean)
-              .map((n) => `import ${n} = ${namespace}.${n};`);
+              .map((n) => {
+                const [name, alias = name] = n.split(/\s+as\s+/);
+                return `import ${alias} = ${namespace}.${name};`;
+              });
             return `import { ${namespace} } from '@cdktf/provider-aws';\n${aliases.join('\n')}`;
           },
         );
@@ -107,6 +111,8 @@ function buildNaiveApp(scratch: string): string {
   const entry = path.join(scratch, 'naive-main.ts');
   fs.writeFileSync(
     entry,
+    // ts-node compiles only what the entry imports (no tsconfig `include`), so name the SDK's ambient module declarations.
+    `/// <reference path="./dashboards/grafana-sdk-modules.d.ts" />\n` +
     `import { synthesize } from './stacks/main';\n` +
       `synthesize({ rootDir: ${JSON.stringify(root)}, tenantsDir: process.argv[2]!, outDir: process.argv[3]! }).catch((error) => {\n` +
       `  console.error(error);\n  process.exit(1);\n});\n`,
