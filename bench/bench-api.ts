@@ -26,6 +26,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import * as esbuild from 'esbuild';
+import { BUILD_OPTIONS, handlerEntry } from '../stacks/assets/bundle';
 import { getRequestListener } from '@hono/node-server';
 import { Hono } from 'hono';
 import { createApiApp } from '../functions/api/app';
@@ -150,22 +151,11 @@ async function load(url: string, headers: Record<string, string>, processes: Pro
   };
 }
 
-/** The API bundle as the stacks build it (same esbuild options as stacks/assets/bundle.ts), written to a temp dir. */
+/** The API bundle as the stacks build it (the same esbuild options as stacks/assets/bundle.ts), written to a temp dir. */
 async function buildBundle(dir: string): Promise<string> {
   const outfile = join(dir, 'api.js');
-  await esbuild.build({
-    entryPoints: [join(__dirname, '..', 'functions', 'api', 'handler.ts')],
-    outfile,
-    bundle: true,
-    minify: true,
-    platform: 'node',
-    target: 'node22',
-    format: 'cjs',
-    sourcemap: false,
-    legalComments: 'none',
-    external: ['pg-native'],
-    logLevel: 'silent',
-  });
+  const { outdir: _outdir, ...options } = BUILD_OPTIONS;
+  await esbuild.build({ ...options, entryPoints: [handlerEntry(join(__dirname, '..'), 'api')], outfile, logLevel: 'silent' });
   return outfile;
 }
 
