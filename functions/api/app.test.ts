@@ -8,7 +8,7 @@ import { createSnsPublisher } from './publisher';
 import { createRecordQueries } from './queries';
 import { throttle, TokenBucket } from './rate-limit';
 import { seedRecords } from './test-support';
-import { createTestDatabase, type TestDatabase } from '../test/database';
+import { useTestDatabase } from '../test/use-database';
 import { validateRecord } from './validate';
 import { isDatabaseUnavailable } from '../shared/db';
 
@@ -17,14 +17,7 @@ const sns = new SNSClient({ region: 'eu-west-1' });
 const snsMock = mockClient(sns);
 const cursorKey = deriveCursorKey('test-secret', 'acme');
 
-let db: TestDatabase;
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-});
-afterAll(async () => {
-  await db.drop();
-});
+const db = useTestDatabase();
 beforeEach(() => {
   snsMock.reset();
   snsMock.on(PublishCommand).resolves({ MessageId: 'sns-message-1' });

@@ -4,7 +4,7 @@ import { createLogger } from '../shared/logger';
 import { FlotaMetrics } from '../shared/metrics';
 import { MAX_PAYLOAD_BYTES } from '../shared/record';
 import { captureOutput, type CapturedOutput } from '../test/capture-output';
-import { createTestDatabase, type TestDatabase } from '../test/database';
+import { useTestDatabase } from '../test/use-database';
 import { recordBody, sqsEvent, sqsMessage } from '../test/sqs-event';
 import { TcpProxy } from '../test/tcp-proxy';
 import okFixture from '../events/sqs-raw-sns.json';
@@ -15,17 +15,10 @@ import type { Pool } from 'pg';
 const TENANT = 'acme';
 const NOW = Date.parse('2026-11-26T09:10:30.000Z');
 
-let db: TestDatabase;
+const db = useTestDatabase({ truncateRecords: true });
 let output: CapturedOutput;
 
-beforeAll(async () => {
-  db = await createTestDatabase();
-});
-afterAll(async () => {
-  await db.drop();
-});
-beforeEach(async () => {
-  await db.pool.query('TRUNCATE records');
+beforeEach(() => {
   output = captureOutput();
 });
 afterEach(() => output.restore());

@@ -1,18 +1,10 @@
-import { createTestDatabase, type TestDatabase } from '../test/database';
+import { useTestDatabase } from '../test/use-database';
+import { createTestDatabase } from '../test/database';
 import type { AcceptedMessage } from './parse';
 import { createPool } from '../shared/db';
 import { COPY_MIN_BATCH, storeRecords } from './store';
 
-let db: TestDatabase;
-beforeAll(async () => {
-  db = await createTestDatabase();
-});
-afterAll(async () => {
-  await db.drop();
-});
-beforeEach(async () => {
-  await db.pool.query('TRUNCATE records');
-});
+const db = useTestDatabase({ truncateRecords: true });
 
 function message(id: string, overrides: Partial<AcceptedMessage> = {}): AcceptedMessage {
   return {
