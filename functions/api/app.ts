@@ -78,8 +78,11 @@ export function createApiApp(deps: ApiDependencies): Hono<AppEnv> {
   let cursorKey: Promise<Buffer> | undefined;
   const getCursorKey = (): Promise<Buffer> => {
     if (Buffer.isBuffer(deps.cursorKey)) return Promise.resolve(deps.cursorKey);
-    cursorKey ??= deps.cursorKey();
-    cursorKey.catch(() => (cursorKey = undefined)); // retry on the next request
+    // The reset is attached once, when the lookup starts, not on every request that reuses the resolved key.
+    cursorKey ??= deps.cursorKey().catch((err: unknown) => {
+      cursorKey = undefined; // retry on the next request
+      throw err;
+    });
     return cursorKey;
   };
 
