@@ -5,7 +5,8 @@ import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { ApiError, errorBody } from './errors';
 import { encodeCursor } from './cursor';
-import { parseListQuery, RECORD_ID } from './params';
+import { parseListQuery } from './params';
+import { isRecordId } from '../shared/record';
 import { DatabaseTimeoutError, type RecordQueries } from './queries';
 
 /** What one request looked like, for the metrics sink (Requests, ClientErrors, ServerErrors, SlowRequests, Latency). */
@@ -141,7 +142,7 @@ export function createApiApp(deps: ApiDependencies): Hono<AppEnv> {
 
   app.get('/v1/records/:id', async (c) => {
     const id = c.req.param('id');
-    if (!RECORD_ID.test(id)) {
+    if (!isRecordId(id)) {
       throw new ApiError(400, 'invalid_id', `record id must be 1..128 characters of A-Z a-z 0-9 . _ : - (got '${id.slice(0, 64)}')`);
     }
     const record = await deps.queries.getRecord(id);

@@ -93,6 +93,3 @@ export function parseListQuery(query: Readonly<Record<string, string>>, cursorKe
     ...(position === undefined ? {} : { after: { occurredAt: position.occurredAt, id: position.id } }),
   };
 }
-
-/** Same rule as the record schema's id: 1..128 of [A-Za-z0-9._:-]. */
-export const RECORD_ID = /^[A-Za-z0-9._:-]{1,128}$/;

@@ -22,6 +22,11 @@ export const MAX_PAYLOAD_DEPTH = 64;
 /** Allowed record id characters (safe in URLs, log lines and cursors without escaping). */
 export const RECORD_ID_PATTERN = /^[A-Za-z0-9._:-]+$/;
 
+/** The record schema's id rule (1..MAX_RECORD_ID_LENGTH of RECORD_ID_PATTERN) without zod: for path parameters. */
+export function isRecordId(id: string): boolean {
+  return id.length <= MAX_RECORD_ID_LENGTH && RECORD_ID_PATTERN.test(id);
+}
+
 /**
  * True when `json` (output of JSON.stringify) contains an escaped NUL (`\u0000`) or an unpaired surrogate (`\ud800`…`\udfff`):
  * JSON.stringify writes exactly those as escapes, and PostgreSQL's jsonb rejects both. An even run of backslashes before
