@@ -231,53 +231,35 @@ function cloudWatchStage(target: CloudWatchTarget, range: { from: number; to: nu
 
 const EXPRESSION_DATASOURCE = { type: '__expr__', uid: '__expr__' } as const;
 
-function reduceStage(refId: string, input: string, reducer: 'sum' | 'last', mode: 'dropNN' | 'replaceNN'): RuleStage {
+/** A server-side expression stage: no time range, the expression data source, then the expression's own fields. */
+function expressionStage(refId: string, fields: Readonly<Record<string, unknown>>): RuleStage {
   return {
     refId,
-    datasourceUid: '__expr__',
+    datasourceUid: EXPRESSION_DATASOURCE.uid,
     relativeTimeRange: { from: 0, to: 0 },
-    model: {
-      refId,
-      datasource: EXPRESSION_DATASOURCE,
-      type: 'reduce',
-      expression: input,
-      reducer,
-      settings: mode === 'replaceNN' ? { mode, replaceWithValue: 0 } : { mode },
-    },
+    model: { refId, datasource: EXPRESSION_DATASOURCE, ...fields },
   };
+}
+
+function reduceStage(refId: string, input: string, reducer: 'sum' | 'last', mode: 'dropNN' | 'replaceNN'): RuleStage {
+  return expressionStage(refId, {
+    type: 'reduce',
+    expression: input,
+    reducer,
+    settings: mode === 'replaceNN' ? { mode, replaceWithValue: 0 } : { mode },
+  });
 }
 
 function resampleStage(refId: string, input: string, windowMinutes: number): RuleStage {
-  return {
-    refId,
-    datasourceUid: '__expr__',
-    relativeTimeRange: { from: 0, to: 0 },
-    model: { refId, datasource: EXPRESSION_DATASOURCE, type: 'resample', expression: input, window: `${windowMinutes}m`, downsampler: 'sum', upsampler: 'fillna' },
-  };
+  return expressionStage(refId, { type: 'resample', expression: input, window: `${windowMinutes}m`, downsampler: 'sum', upsampler: 'fillna' });
 }
 
 function mathStage(refId: string, expression: string): RuleStage {
-  return {
-    refId,
-    datasourceUid: '__expr__',
-    relativeTimeRange: { from: 0, to: 0 },
-    model: { refId, datasource: EXPRESSION_DATASOURCE, type: 'math', expression },
-  };
+  return expressionStage(refId, { type: 'math', expression });
 }
 
 function thresholdStage(refId: string, input: string): RuleStage {
-  return {
-    refId,
-    datasourceUid: '__expr__',
-    relativeTimeRange: { from: 0, to: 0 },
-    model: {
-      refId,
-      datasource: EXPRESSION_DATASOURCE,
-      type: 'threshold',
-      expression: input,
-      conditions: [{ evaluator: { type: 'gt', params: [0] } }],
-    },
-  };
+  return expressionStage(refId, { type: 'threshold', expression: input, conditions: [{ evaluator: { type: 'gt', params: [0] } }] });
 }
 
 // ---------------------------------------------------------------------------------------------------------------
