@@ -2,7 +2,7 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { loadFleet } from '../../stacks/model';
 import type { FleetModel, TenantModel } from '../../stacks/model/types';
-import { parseCommandArgs, positiveNumber, UsageError } from '../lib/args';
+import { parseCommandArgs, positiveNumber, UsageError, type ParsedArgs } from '../lib/args';
 import { formatTable, printJson, processIo, runCommand, type Io } from '../lib/output';
 import { peekMessages, tenantQueues, type PeekedMessage } from '../lib/queues';
 
@@ -23,11 +23,41 @@ export const defaultQueueDependencies: QueueDependencies = {
   loadFleet: (dir) => loadFleet(dir),
 };
 
-export function findTenant(fleet: FleetModel, id: string | undefined, manifest: string): TenantModel {
+function findTenant(fleet: FleetModel, id: string | undefined, manifest: string): TenantModel {
   if (id === undefined) throw new UsageError('name one tenant');
   const tenant = fleet.tenants.find((t) => t.id === id);
   if (!tenant) throw new UsageError(`unknown tenant '${id}' (not in ${manifest}/)`);
   return tenant;
+}
+
+const TENANT_COMMAND_OPTIONS = {
+  json: { type: 'boolean' },
+  manifest: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+type Options = Parameters<typeof parseCommandArgs>[1];
+
+/**
+ * The argument handling `flota dlq` and `flota redrive` share: `options` plus --json/--manifest/--help and at most one
+ * tenant. Returns undefined once --help is printed. `loadTenant` is separate so each command checks its own options
+ * before the manifest is read.
+ */
+export function parseTenantCommand<O extends Options>(
+  args: readonly string[],
+  options: O,
+  io: Io,
+  help: string,
+): { values: ParsedArgs<O & typeof TENANT_COMMAND_OPTIONS>['values']; loadTenant: (deps: QueueDependencies) => TenantModel } | undefined {
+  const { values, positionals } = parseCommandArgs(args, { ...options, ...TENANT_COMMAND_OPTIONS });
+  const shared = values as ParsedArgs<typeof TENANT_COMMAND_OPTIONS>['values']; // O's conditional types stay unresolved in here
+  if (shared.help) {
+    io.stdout(help);
+    return undefined;
+  }
+  if (positionals.length > 1) throw new UsageError('name exactly one tenant');
+  const manifest = shared.manifest ?? 'tenants';
+  return { values, loadTenant: (deps) => findTenant(deps.loadFleet(manifest), positionals[0], manifest) };
 }
 
 export function formatMessages(messages: readonly PeekedMessage[]): string {
@@ -39,20 +69,11 @@ export function formatMessages(messages: readonly PeekedMessage[]): string {
 
 export async function run(args: string[], io: Io = processIo, deps: QueueDependencies = defaultQueueDependencies): Promise<number> {
   return runCommand(io, HELP, async () => {
-    const { values, positionals } = parseCommandArgs(args, {
-      max: { type: 'string' },
-      json: { type: 'boolean' },
-      manifest: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    });
-    if (values.help) {
-      io.stdout(HELP);
-      return 0;
-    }
-    if (positionals.length > 1) throw new UsageError('name exactly one tenant');
+    const parsed = parseTenantCommand(args, { max: { type: 'string' } }, io, HELP);
+    if (!parsed) return 0;
+    const { values } = parsed;
     const max = positiveNumber('max', values.max, 10, { integer: true });
-    const manifest = values.manifest ?? 'tenants';
-    const tenant = findTenant(deps.loadFleet(manifest), positionals[0], manifest);
+    const tenant = parsed.loadTenant(deps);
     const sqs = deps.sqs();
     const { deadLetterQueue } = await tenantQueues(sqs, tenant);
     const messages = deadLetterQueue.messages + deadLetterQueue.inFlight > 0 ? await peekMessages(sqs, deadLetterQueue.url, max) : [];

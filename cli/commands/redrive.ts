@@ -4,10 +4,10 @@
  */
 import { createInterface } from 'node:readline/promises';
 import { ListMessageMoveTasksCommand, StartMessageMoveTaskCommand } from '@aws-sdk/client-sqs';
-import { parseCommandArgs, positiveNumber, UsageError } from '../lib/args';
+import { positiveNumber, UsageError } from '../lib/args';
 import { printJson, processIo, runCommand, type Io } from '../lib/output';
 import { peekMessages, tenantQueues } from '../lib/queues';
-import { defaultQueueDependencies, findTenant, formatMessages, type QueueDependencies } from './dlq';
+import { defaultQueueDependencies, formatMessages, parseTenantCommand, type QueueDependencies } from './dlq';
 
 export const HELP = `usage: flota redrive <tenant> [--yes] [--rate <msgs/s>] [--json] [--manifest <dir>]
 
@@ -45,21 +45,11 @@ const defaultDependencies: RedriveDependencies = {
 
 export async function run(args: string[], io: Io = processIo, deps: RedriveDependencies = defaultDependencies): Promise<number> {
   return runCommand(io, HELP, async () => {
-    const { values, positionals } = parseCommandArgs(args, {
-      yes: { type: 'boolean', short: 'y' },
-      rate: { type: 'string' },
-      json: { type: 'boolean' },
-      manifest: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    });
-    if (values.help) {
-      io.stdout(HELP);
-      return 0;
-    }
-    if (positionals.length > 1) throw new UsageError('name exactly one tenant');
+    const parsed = parseTenantCommand(args, { yes: { type: 'boolean', short: 'y' }, rate: { type: 'string' } }, io, HELP);
+    if (!parsed) return 0;
+    const { values } = parsed;
     const rate = values.rate === undefined ? undefined : positiveNumber('rate', values.rate, 0, { integer: true });
-    const manifest = values.manifest ?? 'tenants';
-    const tenant = findTenant(deps.loadFleet(manifest), positionals[0], manifest);
+    const tenant = parsed.loadTenant(deps);
     const sqs = deps.sqs();
     const { queue, deadLetterQueue } = await tenantQueues(sqs, tenant);
     const report = (result: Record<string, unknown>): void => {
