@@ -39,11 +39,8 @@ import { createPool, isDatabaseUnavailable } from '../functions/shared/db';
 import { migrate } from '../functions/shared/migrations';
 import { FUNCTION_ENV } from '../functions/shared/telemetry';
 import { startEmbeddedPostgres } from '../functions/test/embedded-server';
+import { median, option, progress } from './bench-support';
 
-function option(name: string, fallback: string): string {
-  const index = process.argv.indexOf(`--${name}`);
-  return index >= 0 && process.argv[index + 1] ? process.argv[index + 1]! : fallback;
-}
 const ROWS = Number(option('rows', '200000'));
 const ROUNDS = Number(option('rounds', '3'));
 const DURATION_S = Number(option('duration', '8'));
@@ -57,13 +54,6 @@ const DEPTH = 100_000;
 const PAGE = 100;
 const TARGETS = { ratio: 20, bundleBytes: 1_000_000, initMs: 150 } as const;
 const NOTES_MARKER = '<!-- notes: kept by bench:api -->';
-
-const progress = (line: string) => process.stderr.write(`${line}\n`);
-const median = (values: readonly number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
 
 /** CPU milliseconds per request of each process sharing the machine (undefined where /proc is not available). */
 interface CpuPerRequest {

@@ -32,23 +32,18 @@ import { FlotaMetrics } from '../functions/shared/metrics';
 import { migrate } from '../functions/shared/migrations';
 import { startEmbeddedPostgres } from '../functions/test/embedded-server';
 import { sqsEvent } from '../functions/test/sqs-event';
+import { median, option, progress } from './bench-support';
 
 const BATCH_SIZES = [10, 100, 1000] as const;
 const METHODS = ['handler', 'handlerInsert', 'perRow', 'copy', 'copyRaw'] as const;
 type Method = (typeof METHODS)[number];
 
-function option(name: string, fallback: string): string {
-  const index = process.argv.indexOf(`--${name}`);
-  return index >= 0 && process.argv[index + 1] ? process.argv[index + 1]! : fallback;
-}
 const RUNS = Number(option('runs', '5'));
 const RECORDS = Number(option('records', '10000'));
 /** The per-row baseline commits once per record (~250 records/s here), so it gets fewer records per run; rates compare. */
 const PER_ROW_RECORDS = Number(option('per-row-records', '2000'));
 const OUT = option('out', '');
 const JSON_OUTPUT = process.argv.includes('--json');
-
-const progress = (line: string) => process.stderr.write(`${line}\n`);
 
 /** Realistic small record (~250 bytes of JSON), unique id per run. */
 function makeEvents(run: string, batchSize: number, total: number): SQSEvent[] {
@@ -152,12 +147,6 @@ async function withSink<T>(action: () => Promise<T>): Promise<{ result: T; bytes
     process.stdout.write = originals[0];
     process.stderr.write = originals[1];
   }
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 interface Measurement {
