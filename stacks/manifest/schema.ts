@@ -476,7 +476,6 @@ export const FleetSchema = z
   })
   .describe('Fleet defaults (tenants/_fleet.yaml): region, naming, state backend, network, tiers, default SLOs and routing.');
 export type FleetDefaults = z.infer<typeof FleetSchema>;
-export type FleetDefaultsInput = z.input<typeof FleetSchema>;
 
 // ---------------------------------------------------------------------------------------------------------------------
 // One tenant: tenants/<id>.yaml
@@ -600,7 +599,6 @@ export const TenantSchema = z
   })
   .describe('One tenant (tenants/<id>.yaml). Only id, name, owner, tier and tags are required; everything else inherits.');
 export type TenantManifest = z.infer<typeof TenantSchema>;
-export type TenantManifestInput = z.input<typeof TenantSchema>;
 
 /** A validated tenant together with the file it came from. */
 export interface TenantSource {
