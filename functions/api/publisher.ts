@@ -21,8 +21,10 @@ let sdk: Promise<SnsSdk> | undefined;
  * module initialisation; reads (most requests, and every cold start that serves one) never pay for it.
  */
 export function loadSnsSdk(): Promise<SnsSdk> {
-  sdk ??= import('@aws-sdk/client-sns').then((m) => ({ client: new m.SNSClient({}), PublishCommand: m.PublishCommand }));
-  sdk.catch(() => (sdk = undefined));
+  if (!sdk) {
+    sdk = import('@aws-sdk/client-sns').then((m) => ({ client: new m.SNSClient({}), PublishCommand: m.PublishCommand }));
+    sdk.catch(() => (sdk = undefined)); // once per load (not per publish): a failed load is retried by the next publish
+  }
   return sdk;
 }
 
