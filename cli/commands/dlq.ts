@@ -4,12 +4,12 @@ import { loadFleet } from '../../stacks/model';
 import type { FleetModel, TenantModel } from '../../stacks/model/types';
 import { parseCommandArgs, positiveNumber, UsageError, type ParsedArgs } from '../lib/args';
 import { formatTable, printJson, processIo, runCommand, type Io } from '../lib/output';
-import { peekMessages, tenantQueues, type PeekedMessage } from '../lib/queues';
+import { PEEK_VISIBILITY_SECONDS, peekMessages, tenantQueues, type PeekedMessage } from '../lib/queues';
 
 export const HELP = `usage: flota dlq <tenant> [--max <n>] [--json] [--manifest <dir>]
 
 Shows the approximate number of messages in the tenant's dead-letter queue and up to --max of them (default 10).
-Messages are peeked, never deleted: each is received with a ${'20'} s visibility timeout and made visible again at once.
+Messages are peeked, never deleted: each is received with a ${PEEK_VISIBILITY_SECONDS} s visibility timeout and made visible again at once.
 Peeking increments each message's receive count. Move them back with 'flota redrive <tenant>'.
 `;
 
