@@ -129,11 +129,6 @@ export class ObservabilityStack extends TerraformStack {
   }
 }
 
-/** Adds the observability stack to an app (what stacks/app.ts calls). */
-export function buildObservabilityStack(scope: Construct, fleet: FleetModel): ObservabilityStack {
-  return new ObservabilityStack(scope, { fleet });
-}
-
 /** One `data "aws_secretsmanager_secret_version"` per distinct secret NAME; values stay Terraform references. */
 class SecretValues extends Construct {
   private readonly byName = new Map<string, DataAwsSecretsmanagerSecretVersion>();

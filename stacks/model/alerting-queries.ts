@@ -201,8 +201,3 @@ export function planTenantSelections(
   if (current.length > 0) chunks.push({ kind: 'include', tenantIds: current });
   return chunks;
 }
-
-/** Tenants a selection covers, resolved against the fleet. */
-export function selectedTenants(selection: TenantSelection, fleetTenantIds: readonly string[]): readonly string[] {
-  return selection.kind === 'all' ? fleetTenantIds : selection.tenantIds;
-}
