@@ -154,10 +154,11 @@ export async function run(args: string[], io: Io = processIo, deps: SmokeDepende
     const timeoutMs = positiveNumber('timeout', values.timeout, 120) * 1000;
     const concurrency = positiveNumber('concurrency', values.concurrency, 8, { integer: true });
 
-    const fleet = deps.loadFleet(values.manifest ?? 'tenants');
+    const manifest = values.manifest ?? 'tenants';
+    const fleet = deps.loadFleet(manifest);
     const byId = new Map(fleet.tenants.map((tenant) => [tenant.id, tenant]));
     const unknown = positionals.filter((id) => !byId.has(id));
-    if (unknown.length > 0) throw new UsageError(`unknown tenant(s): ${unknown.join(', ')} (not in ${values.manifest ?? 'tenants'}/)`);
+    if (unknown.length > 0) throw new UsageError(`unknown tenant(s): ${unknown.join(', ')} (not in ${manifest}/)`);
     const tenants = values.all ? fleet.tenants : positionals.map((id) => byId.get(id) as TenantModel);
 
     let targetFor: (tenant: TenantModel) => Promise<SmokeTarget>;
