@@ -3,7 +3,7 @@
  * report. No I/O, so tests call it directly.
  */
 import type { SQSRecord } from 'aws-lambda';
-import { describeIssues, RecordSchema, type RecordInput } from '../shared/record';
+import { describeIssues, payloadJson, RecordSchema, type RecordInput } from '../shared/record';
 
 /** A message whose body is a valid record. */
 export interface AcceptedMessage {
@@ -60,7 +60,7 @@ export function parseMessage(message: SQSRecord): ParseOutcome {
     message: {
       messageId,
       record: result.data,
-      payloadJson: JSON.stringify(result.data.payload),
+      payloadJson: payloadJson(result.data.payload),
       sentAt: sentTimestamp(message),
     },
   };

@@ -83,6 +83,17 @@ const occurredAt = z
   )
   .describe('When the event happened at the source (ISO-8601 with Z or an offset). Records are listed in this order.');
 
+/**
+ * JSON text of each payload the schema accepted, from the size check's own JSON.stringify: ingest stores exactly that text
+ * ({@link payloadJson}), so a record's payload is serialized once, not twice. Weak keys: entries go with the payload.
+ */
+const acceptedPayloadJson = new WeakMap<object, string>();
+
+/** JSON.stringify(payload), reusing the serialization made while validating it when there was one. */
+export function payloadJson(payload: Record<string, unknown>): string {
+  return acceptedPayloadJson.get(payload) ?? JSON.stringify(payload);
+}
+
 const payload = z
   .custom<Record<string, unknown>>((value) => typeof value === 'object' && value !== null && !Array.isArray(value), {
     error: 'payload must be a JSON object',
@@ -97,6 +108,8 @@ const payload = z
       context.addIssue({ code: 'custom', message: `payload must be at most ${MAX_PAYLOAD_BYTES} bytes as JSON` });
     } else if (hasJsonbUnsafeEscape(json)) {
       context.addIssue({ code: 'custom', message: 'payload must not contain NUL characters (\\u0000) or unpaired surrogates' });
+    } else {
+      acceptedPayloadJson.set(value, json);
     }
   })
   .describe(`Free-form JSON object, at most ${MAX_PAYLOAD_BYTES} bytes serialized.`);
