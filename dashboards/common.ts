@@ -13,6 +13,11 @@ export const CLOUDWATCH_DATASOURCE: dashboard.DataSourceRef = { type: 'cloudwatc
 export const MIXED_DATASOURCE: dashboard.DataSourceRef = { type: 'datasource', uid: '-- Mixed --' };
 export const EXPRESSION_DATASOURCE: dashboard.DataSourceRef = { type: '__expr__', uid: '__expr__' };
 
+/** The drop-down on every flota dashboard that lists the others (all tagged `flota`), keeping the time range. */
+export function flotaDashboardsLink(): dashboard.DashboardLinkBuilder {
+  return new dashboard.DashboardLinkBuilder('flota').type(dashboard.DashboardLinkType.Dashboards).tags(['flota']).asDropdown(true).keepTime(true);
+}
+
 /** Series label showing the tenant id (CloudWatch dynamic label). */
 export const TENANT_LABEL = "${PROP('Dim.Tenant')}";
 

@@ -10,7 +10,7 @@ import { API_METRIC, INGEST_METRIC, SERVICE } from '../functions/shared/telemetr
 import { DASHBOARD_UID } from '../stacks/model/alerting-links';
 import { CLOUDWATCH_LIMITS, fleetMetric } from '../stacks/model/alerting-queries';
 import type { FleetModel } from '../stacks/model/types';
-import { cw, cwExpression, CLOUDWATCH_DATASOURCE, panelIds } from './common';
+import { cw, cwExpression, CLOUDWATCH_DATASOURCE, panelIds, flotaDashboardsLink } from './common';
 import { queueSearchTerms } from './queues';
 
 export function fleetOverviewDashboard(fleet: FleetModel): dashboard.Dashboard {
@@ -31,7 +31,7 @@ export function fleetOverviewDashboard(fleet: FleetModel): dashboard.Dashboard {
     .time({ from: 'now-6h', to: 'now' })
     .refresh('1m')
     .readonly()
-    .link(new dashboard.DashboardLinkBuilder('flota').type(dashboard.DashboardLinkType.Dashboards).tags(['flota']).asDropdown(true).keepTime(true))
+    .link(flotaDashboardsLink())
     .withPanel(
       ts('API latency p50 / p90 / p99 (fleet-wide, true percentiles)', 'How slow are requests across ALL tenants? Computed from every request, not averaged per tenant.', 'ms',
         cw('A', fleet, fleetMetric(SERVICE.api, API_METRIC.latency, 'p50'), { label: 'p50' }),

@@ -9,7 +9,7 @@ import { API_METRIC, INGEST_METRIC, SERVICE } from '../functions/shared/telemetr
 import { DASHBOARD_UID } from '../stacks/model/alerting-links';
 import { tenantMetric } from '../stacks/model/alerting-queries';
 import type { FleetModel } from '../stacks/model/types';
-import { cw, CLOUDWATCH_DATASOURCE, panelIds, TENANT_LABEL } from './common';
+import { cw, CLOUDWATCH_DATASOURCE, panelIds, TENANT_LABEL, flotaDashboardsLink } from './common';
 
 export function heatmapDashboard(fleet: FleetModel): dashboard.Dashboard {
   const id = panelIds();
@@ -37,7 +37,7 @@ export function heatmapDashboard(fleet: FleetModel): dashboard.Dashboard {
     .time({ from: 'now-24h', to: 'now' })
     .refresh('5m')
     .readonly()
-    .link(new dashboard.DashboardLinkBuilder('flota').type(dashboard.DashboardLinkType.Dashboards).tags(['flota']).asDropdown(true).keepTime(true))
+    .link(flotaDashboardsLink())
     .withPanel(
       panel(
         'Per-tenant API p99 latency across the fleet',

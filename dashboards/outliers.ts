@@ -14,7 +14,7 @@ import { API_METRIC, SERVICE } from '../functions/shared/telemetry';
 import { DASHBOARD_UID, tenantDetailPath } from '../stacks/model/alerting-links';
 import { fleetMetric, planTenantSelections, tenantMetric, type TenantSelection } from '../stacks/model/alerting-queries';
 import type { FleetModel } from '../stacks/model/types';
-import { cw, dataLink, math, MIXED_DATASOURCE, panelIds, reduce, TENANT_LABEL } from './common';
+import { cw, dataLink, math, MIXED_DATASOURCE, panelIds, reduce, TENANT_LABEL, flotaDashboardsLink } from './common';
 
 /** Per-tenant metrics per panel: p99 table = 1 per tenant + 1 fleet; error table = 2 per tenant + 2 fleet. */
 export const OUTLIER_MAX_TENANTS = { latency: 499, errors: 249 } as const;
@@ -29,7 +29,7 @@ export function outliersDashboard(fleet: FleetModel): dashboard.Dashboard {
     .time({ from: 'now-3h', to: 'now' })
     .refresh('5m')
     .readonly()
-    .link(new dashboard.DashboardLinkBuilder('flota').type(dashboard.DashboardLinkType.Dashboards).tags(['flota']).asDropdown(true).keepTime(true));
+    .link(flotaDashboardsLink());
 
   const table = (title: string, description: string, unit: string) =>
     new TablePanel()

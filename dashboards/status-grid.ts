@@ -12,7 +12,7 @@ import { formatPercent, sloClasses, SLI_NAMES } from '../stacks/model/alerting';
 import { DASHBOARD_UID, tenantDetailPath } from '../stacks/model/alerting-links';
 import { planTenantSelections, tenantMetric, type TenantSelection } from '../stacks/model/alerting-queries';
 import type { FleetModel } from '../stacks/model/types';
-import { burnRateThresholds, errorBudget, cw, dataLink, math, MIXED_DATASOURCE, panelIds, TENANT_LABEL } from './common';
+import { burnRateThresholds, errorBudget, cw, dataLink, math, MIXED_DATASOURCE, panelIds, TENANT_LABEL, flotaDashboardsLink } from './common';
 
 /** Two metrics (bad, total) per tenant in one GetMetricData call of ≤ 500 metrics. */
 export const STATUS_GRID_MAX_TENANTS_PER_PANEL = 250;
@@ -27,7 +27,7 @@ export function statusGridDashboard(fleet: FleetModel): dashboard.Dashboard {
     .time({ from: 'now-1h', to: 'now' })
     .refresh('1m')
     .readonly()
-    .link(new dashboard.DashboardLinkBuilder('flota').type(dashboard.DashboardLinkType.Dashboards).tags(['flota']).asDropdown(true).keepTime(true));
+    .link(flotaDashboardsLink());
   for (const sli of SLI_NAMES) {
     builder.withRow(new dashboard.RowBuilder(`${sli} — burn rate over the last hour`));
     const { service, bad, total } = SLI[sli];

@@ -12,7 +12,7 @@ import { formatPercent, sloClasses, SLI_NAMES } from '../stacks/model/alerting';
 import { DASHBOARD_UID } from '../stacks/model/alerting-links';
 import { CLOUDWATCH_LIMITS, type MetricQuerySpec } from '../stacks/model/alerting-queries';
 import type { FleetModel } from '../stacks/model/types';
-import { errorBudget, cw, cwExpression, math, MIXED_DATASOURCE, CLOUDWATCH_DATASOURCE, namePattern, panelIds, reduce } from './common';
+import { errorBudget, cw, cwExpression, math, MIXED_DATASOURCE, CLOUDWATCH_DATASOURCE, namePattern, panelIds, reduce, flotaDashboardsLink } from './common';
 
 const TENANT = '$tenant';
 
@@ -46,7 +46,7 @@ export function tenantDetailDashboard(fleet: FleetModel): dashboard.Dashboard {
     .time({ from: 'now-6h', to: 'now' })
     .refresh('1m')
     .readonly()
-    .link(new dashboard.DashboardLinkBuilder('flota').type(dashboard.DashboardLinkType.Dashboards).tags(['flota']).asDropdown(true).keepTime(true).includeVars(false))
+    .link(flotaDashboardsLink().includeVars(false))
     .withVariable(
       new dashboard.CustomVariableBuilder('tenant')
         .label('Tenant')
