@@ -186,17 +186,19 @@ export function planTenantSelections(
     );
   const chunks: TenantSelection[] = [];
   let current: string[] = [];
+  // fits() renders the queries, so each id is tested once (twice only when it starts a new chunk)
   for (const id of selected) {
     const candidate = [...current, id];
-    if (current.length > 0 && !fits(candidate)) {
-      chunks.push({ kind: 'include', tenantIds: current });
-      current = [id];
-    } else {
+    if (fits(candidate)) {
       current = candidate;
+      continue;
     }
-    if (!fits(current)) {
+    const alone = [id];
+    if (current.length === 0 || !fits(alone)) {
       throw new RangeError(`tenant id '${id}' alone makes a SEARCH longer than ${CLOUDWATCH_LIMITS.maxSearchExpressionChars} characters`);
     }
+    chunks.push({ kind: 'include', tenantIds: current });
+    current = alone;
   }
   if (current.length > 0) chunks.push({ kind: 'include', tenantIds: current });
   return chunks;
