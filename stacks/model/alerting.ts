@@ -315,9 +315,9 @@ export function contactPoints(model: FleetModel): readonly ContactPointSpec[] {
   ];
   for (const tenant of model.tenants) {
     for (const severity of ['page', 'ticket'] as const) {
-      if (!sameContact(tenant.alerts[severity], defaults[severity])) {
-        specs.push({ name: contactPointName(tenant.id, severity), contact: tenant.alerts[severity], tenantId: tenant.id, severity });
-      }
+      // the same decision routingTree routes by, so every route names a contact point that exists
+      const name = tenantContactPoint(tenant, defaults, severity);
+      if (name !== FLEET_DEFAULT_CONTACT[severity]) specs.push({ name, contact: tenant.alerts[severity], tenantId: tenant.id, severity });
     }
   }
   return specs;
