@@ -8,7 +8,10 @@
  *   addDimensions({ Tenant: tenant }) → ["Service", "Tenant"]
  * Powertools clears those request dimension sets whenever it flushes — including the automatic flush when one metric reaches
  * 100 values (e.g. IngestLag of a 1000-record batch) — so this wrapper re-adds them before the first metric after any flush;
- * otherwise later EMF blobs of the same invocation would lose the Tenant set.
+ * otherwise later EMF blobs of the same invocation would lose the Tenant set. A flush is noticed by overriding
+ * `publishStoredMetrics` (which Powertools' auto-flush calls too) rather than by asking `hasStoredMetrics()` after every
+ * value: each such question reads `process.env` inside Powertools, and at 1000 IngestLag values per batch that alone was
+ * ~0.3 ms of the handler's ~1.5 ms metrics cost.
  *
  * Powertools also adds a lower-case `service` default dimension; it is replaced by `Service` so names match telemetry.ts.
  */
@@ -25,6 +28,16 @@ export interface CreateMetricsOptions {
   namespace?: string;
 }
 
+/** Powertools Metrics that reports its flushes (automatic ones included) to the owner. */
+class FlushAwareMetrics extends Metrics {
+  onFlush: () => void = () => undefined;
+
+  override publishStoredMetrics(): void {
+    super.publishStoredMetrics();
+    this.onFlush();
+  }
+}
+
 /** Records metrics for one function of one tenant; call {@link FlotaMetrics.publish} at the end of each invocation. */
 export class FlotaMetrics {
   readonly powertools: Metrics;
@@ -35,7 +48,11 @@ export class FlotaMetrics {
   constructor({ service, tenantId, namespace = METRICS_NAMESPACE }: CreateMetricsOptions) {
     this.service = service;
     this.tenantId = tenantId;
-    this.powertools = new Metrics({ namespace, serviceName: service });
+    const powertools = new FlushAwareMetrics({ namespace, serviceName: service });
+    powertools.onFlush = () => {
+      this.dimensionsPending = true;
+    };
+    this.powertools = powertools;
     this.powertools.clearDefaultDimensions();
     this.powertools.setDefaultDimensions({ [DIMENSION.service]: service });
   }
@@ -47,9 +64,8 @@ export class FlotaMetrics {
       this.powertools.addDimensions({ [DIMENSION.tenant]: this.tenantId });
       this.dimensionsPending = false;
     }
+    // An automatic flush inside addMetric clears the dimension sets; onFlush marks them to be re-added before the next value.
     this.powertools.addMetric(name, unit, value);
-    // An automatic flush inside addMetric cleared the dimension sets; re-add them before the next value.
-    if (!this.powertools.hasStoredMetrics()) this.dimensionsPending = true;
   }
 
   count(name: string, value = 1): void {
@@ -63,6 +79,5 @@ export class FlotaMetrics {
   /** Writes the stored metrics as EMF to stdout (no output, and no Powertools warning, when nothing was recorded). */
   publish(): void {
     if (this.powertools.hasStoredMetrics()) this.powertools.publishStoredMetrics();
-    this.dimensionsPending = true;
   }
 }
