@@ -32,9 +32,10 @@ export interface CreateMetricsOptions {
 class FlushAwareMetrics extends Metrics {
   onFlush: () => void = () => undefined;
 
-  override publishStoredMetrics(): void {
-    super.publishStoredMetrics();
+  override publishStoredMetrics(): this {
+    const result = super.publishStoredMetrics();
     this.onFlush();
+    return result;
   }
 }
 
