@@ -10,6 +10,7 @@ import { throttle, TokenBucket } from './rate-limit';
 import { seedRecords } from './test-support';
 import { useTestDatabase } from '../test/use-database';
 import { validateRecord } from './validate';
+import { storeRecords } from '../ingest/store';
 import { isDatabaseUnavailable } from '../shared/db';
 
 const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:flota-acme-records';
@@ -132,6 +133,22 @@ describe('GET /v1/records (keyset pagination)', () => {
     expect(list.body.items).toEqual([one.body]);
     expect(one.body).toMatchObject({ type: 'quote"type', occurredAt: '1998-06-01T10:00:00.000Z', publishedAt: null, messageId: 'm\\1' });
     await db.pool.query(`DELETE FROM records WHERE id = 'shape-2'`);
+  });
+
+  it('returns each payload exactly as ingest stored it: same bytes in the list, same key order in both routes', async () => {
+    // jsonb would have re-ordered these keys (shorter first) and re-spaced the text; the json column keeps both.
+    const payload = { zz: 1, a: { yy: [1.5, 'x'], b: null }, é: 'é "q"' };
+    const payloadJson = JSON.stringify(payload); // what ingest stores (parse.ts)
+    const stored = await storeRecords(db.pool, [
+      { messageId: 'm-exact', record: { id: 'exact-1', type: 't', occurredAt: '1997-03-01T10:00:00.000Z', payload }, payloadJson, sentAt: null },
+    ]);
+    expect(stored.stored).toHaveLength(1);
+    const api = app();
+    const listText = await (await api.request('/v1/records?from=1997-03-01T00:00:00Z&to=1997-03-02T00:00:00Z')).text();
+    expect(listText).toContain(`"payload":${payloadJson},`);
+    const oneText = await (await api.request('/v1/records/exact-1')).text();
+    expect(oneText).toContain(`"payload":${payloadJson},`);
+    await db.pool.query(`DELETE FROM records WHERE id = 'exact-1'`);
   });
 
   it('filters by from (inclusive) and to (exclusive) and keeps the range in the cursor', async () => {

@@ -9,7 +9,7 @@ import type { ListRecordsQuery } from './params';
 
 /**
  * A page is fetched as plain rows and spliced into JSON text in node; nothing is parsed into JS objects:
- * - every column comes back as PostgreSQL's own text (the RAW parser below), so the jsonb payload is never JSON.parse'd
+ * - every column comes back as PostgreSQL's own text (the RAW parser below), so the payload (json: the text ingest stored) is never JSON.parse'd
  *   and timestamps are never turned into Date objects;
  * - timestamps are sent as `to_json(ts AT TIME ZONE 'UTC')`, ISO-8601 whatever the session's DateStyle, and cut to
  *   milliseconds + `Z` in node ({@link isoMilliseconds}), which is what Date#toISOString (and GET /v1/records/{id}) gives.
@@ -23,7 +23,7 @@ const PAGE_COLUMNS = `id, type, to_json(occurred_at AT TIME ZONE 'UTC') AS occur
 /** One page row, in PAGE_COLUMNS order, every value as PostgreSQL's text. */
 type PageRow = [id: string, type: string, occurredIso: string, payload: string, messageId: string, publishedIso: string | null, ingestedIso: string];
 
-/** Keeps every column as the text PostgreSQL sent (no JSON.parse of jsonb, no Date for timestamps). */
+/** Keeps every column as the text PostgreSQL sent (no JSON.parse of payloads, no Date for timestamps). */
 const RAW_TEXT = { getTypeParser: () => (value: string) => value } as unknown as CustomTypesConfig;
 
 /** Splits to_json(timestamp) text (`"2026-01-31T12:00:00.123456"`, fraction digits trimmed) into seconds and fraction. */

@@ -52,7 +52,7 @@ describe('storeRecords — COPY fast path (batches of COPY_MIN_BATCH or more)', 
     const single = createPool({ connectionString: db.url, max: 1 });
     try {
       const messages = batch('d');
-      messages[42] = message('bad', { payloadJson: '{"a":"\\u0000"}' });
+      messages[42] = message('bad', { payloadJson: '{"a":' });
       const result = await storeRecords(single, messages);
       expect(result.method).toBe('insert');
       expect(result.rejected.map((r) => r.messageId)).toEqual(['m-bad']);
@@ -93,16 +93,19 @@ describe('storeRecords — INSERT path', () => {
   });
 
   it('bisects a batch the database refuses, rejecting only the rows it refuses and storing all others', async () => {
-    // Values that bypassed validation (e.g. another writer's bug): a jsonb NUL escape (22P05) and an impossible date (22008).
+    // Values that bypassed validation (e.g. another writer's bug): a payload that is not an object (CHECK, 23514), JSON
+    // cut short (22P02; it also breaks the batch's JSON array, so the whole statement fails) and an impossible date (22008).
     const messages = Array.from({ length: 20 }, (_, i) => message(`r${i}`));
-    messages[3] = message('bad-json', { payloadJson: '{"a":"\\u0000"}' });
+    messages[3] = message('bad-json', { payloadJson: '[1]' });
+    messages[9] = message('cut-json', { payloadJson: '{"a":' });
     messages[15] = message('bad-date', { record: { ...message('bad-date').record, occurredAt: '2026-02-30T00:00:00Z' } });
     const result = await storeRecords(db.pool, messages);
-    expect(result.rejected.map((r) => r.messageId).sort()).toEqual(['m-bad-date', 'm-bad-json']);
-    expect(result.rejected.find((r) => r.messageId === 'm-bad-json')?.reason).toMatch(/^database refused the record: unsupported Unicode escape sequence .*\[SQLSTATE 22P05\]$/);
-    expect(result.stored).toHaveLength(18);
+    expect(result.rejected.map((r) => r.messageId).sort()).toEqual(['m-bad-date', 'm-bad-json', 'm-cut-json']);
+    expect(result.rejected.find((r) => r.messageId === 'm-bad-json')?.reason).toMatch(/^database refused the record: .*records_payload_check.*\[SQLSTATE 23514\]$/);
+    expect(result.rejected.find((r) => r.messageId === 'm-cut-json')?.reason).toMatch(/^database refused the record: invalid input syntax for type json.*\[SQLSTATE 22P02\]$/);
+    expect(result.stored).toHaveLength(17);
     const { rows } = await db.pool.query('SELECT count(*)::int AS n FROM records');
-    expect(rows[0].n).toBe(18);
+    expect(rows[0].n).toBe(17);
   });
 
   it('propagates errors that are not about the data (e.g. schema missing) so the batch is retried', async () => {

@@ -7,11 +7,12 @@
  *    falls through to path 2. Fresh records — the normal case — therefore go in at COPY speed, and redelivery still never
  *    duplicates. It costs one extra network round trip (COPY waits for the server's CopyInResponse), which is why small
  *    batches skip it.
- * 2. `INSERT … SELECT FROM ROWS FROM (unnest($1::text[]), …, jsonb_array_elements($4::jsonb), …)
+ * 2. `INSERT … SELECT FROM ROWS FROM (unnest($1::text[]), …, json_array_elements($4::json), …)
  *    ON CONFLICT (id) DO NOTHING RETURNING id` — one round trip; RETURNING tells which ids were new (RecordsIngested) versus
  *    already stored. ROWS FROM zips the columns like a multi-argument unnest; payloads travel as ONE JSON array
- *    (`[p1,p2,…]`) instead of a jsonb[] literal, which spares escaping every quote of every payload on the client and
- *    de-escaping it again in array_in (≈9 % less statement time at batch 1000, measured).
+ *    (`[p1,p2,…]`) instead of a json[] literal, which spares escaping every quote of every payload on the client and
+ *    de-escaping it again in array_in (≈9 % less statement time at batch 1000, measured); json_array_elements hands back
+ *    each element's text as is.
  *
  * If PostgreSQL rejects the INSERT because of one row's DATA (a value the schema let through but the server refuses), the
  * batch is bisected so that only the offending rows are rejected and every other row is stored; any other error
@@ -37,7 +38,7 @@ FROM ROWS FROM (
   unnest($1::text[]),
   unnest($2::text[]),
   unnest($3::timestamptz[]),
-  jsonb_array_elements($4::jsonb),
+  json_array_elements($4::json),
   unnest($5::text[]),
   unnest($6::timestamptz[])
 ) AS batch(id, type, occurred_at, payload, message_id, published_at)
@@ -167,7 +168,7 @@ function describeDatabaseError(error: unknown): string {
 
 /**
  * SQLSTATE classes caused by a row's content rather than by the server's state: 22 data exception (bad timestamp, invalid
- * jsonb escape…), 23 integrity constraint (CHECK), 54 program limit (e.g. nesting too deep).
+ * JSON…), 23 integrity constraint (CHECK), 54 program limit (e.g. nesting too deep).
  */
 function isDataError(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;

@@ -9,6 +9,7 @@
 import { createHash } from 'node:crypto';
 import * as m0001 from './0001-create-records';
 import * as m0002 from './0002-create-dead-letters';
+import * as m0003 from './0003-payload-as-json';
 
 export interface Migration {
   /** Unique, sortable name: `NNNN-<what>`, the file name without extension. */
@@ -30,6 +31,7 @@ function sha256(text: string): string {
 export const MIGRATIONS: readonly Migration[] = [
   migration('0001-create-records', m0001.sql),
   migration('0002-create-dead-letters', m0002.sql),
+  migration('0003-payload-as-json', m0003.sql),
 ].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 
 /** Names of all migrations, in order. */

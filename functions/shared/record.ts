@@ -6,8 +6,8 @@
  * { "id": "order-42", "type": "order.created", "occurredAt": "2026-11-26T09:00:00.000Z", "payload": { "total": 12.5 } }
  * ```
  *
- * Beyond shape, the schema rejects values PostgreSQL would refuse (NUL characters and unpaired UTF-16 surrogates in text or
- * jsonb, years outside 1..9999): one such record inside a batch insert would otherwise fail the whole batch on every retry.
+ * Beyond shape, the schema rejects values PostgreSQL would refuse or could not process (NUL characters and unpaired UTF-16
+ * surrogates in text, or escaped in JSON, which PostgreSQL's JSON functions and jsonb refuse; years outside 1..9999): one such record inside a batch insert would otherwise fail the whole batch on every retry.
  */
 import * as z from 'zod'; // namespace import: lets esbuild drop zod's unused parts (~370 KB, incl. all locales) from the Lambda bundles
 
@@ -29,7 +29,8 @@ export function isRecordId(id: string): boolean {
 
 /**
  * True when `json` (output of JSON.stringify) contains an escaped NUL (`\u0000`) or an unpaired surrogate (`\ud800`…`\udfff`):
- * JSON.stringify writes exactly those as escapes, and PostgreSQL's jsonb rejects both. An even run of backslashes before
+ * JSON.stringify writes exactly those as escapes, and PostgreSQL's jsonb and JSON functions reject both (the json column
+ * would store them, but nothing could read the payload as JSON inside the database). An even run of backslashes before
  * `\u` means the backslash itself was escaped (literal text `\u0000`), which is fine.
  */
 export function hasJsonbUnsafeEscape(json: string): boolean {
@@ -134,7 +135,7 @@ export interface StoredRecord {
   ingestedAt: string;
 }
 
-/** A `records` row as node-postgres returns it (default type parsers: timestamptz → Date, jsonb → object). */
+/** A `records` row as node-postgres returns it (default type parsers: timestamptz → Date, json → object). */
 export interface RecordRow {
   id: string;
   type: string;
