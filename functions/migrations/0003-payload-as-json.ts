@@ -10,6 +10,8 @@
  *
  * One statement, one table rewrite under an ACCESS EXCLUSIVE lock: ingest waits (SQS keeps the messages) and API reads
  * wait for its duration, which at flota's sizes is seconds. The CHECK is re-created for the new type in the same pass.
+ * Rows stored before this migration keep jsonb's text form (`{"a": 1}`, keys already re-ordered): still the same JSON.
+ * (Comments here are outside `sql`, so they are not part of the migration's checksum.)
  */
 export const sql = `
 ALTER TABLE records
