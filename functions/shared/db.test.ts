@@ -29,6 +29,28 @@ describe('getPool', () => {
   });
 });
 
+describe('createPool', () => {
+  it('opens every session in UTC with ISO dates, whatever the server default (the API reads timestamps as that text)', async () => {
+    const client = new Client({ connectionString: db.url });
+    await client.connect();
+    try {
+      await client.query(`ALTER DATABASE "${db.name}" SET timezone = 'Pacific/Chatham'`);
+      await client.query(`ALTER DATABASE "${db.name}" SET datestyle = 'SQL, DMY'`);
+      const pool = createPool({ connectionString: db.url, max: 1 });
+      try {
+        const { rows } = await pool.query<{ text: string }>(`SELECT '2026-01-31T12:00:00.5Z'::timestamptz::text AS text`);
+        expect(rows[0]!.text).toBe('2026-01-31 12:00:00.5+00');
+      } finally {
+        await pool.end();
+      }
+    } finally {
+      await client.query(`ALTER DATABASE "${db.name}" RESET timezone`);
+      await client.query(`ALTER DATABASE "${db.name}" RESET datestyle`);
+      await client.end();
+    }
+  });
+});
+
 describe('poolConfigFor', () => {
   it('uses the connection string as given for DATABASE_URL', async () => {
     await expect(poolConfigFor({ kind: 'url', connectionString: 'postgres://x@h/db', poolSize: 4 })).resolves.toEqual({
