@@ -30,7 +30,12 @@ export interface CreateMetricsOptions {
 
 /** Powertools Metrics that reports its flushes (automatic ones included) to the owner. */
 class FlushAwareMetrics extends Metrics {
-  onFlush: () => void = () => undefined;
+  constructor(
+    options: ConstructorParameters<typeof Metrics>[0],
+    private readonly onFlush: () => void,
+  ) {
+    super(options);
+  }
 
   override publishStoredMetrics(): this {
     const result = super.publishStoredMetrics();
@@ -49,11 +54,9 @@ export class FlotaMetrics {
   constructor({ service, tenantId, namespace = METRICS_NAMESPACE }: CreateMetricsOptions) {
     this.service = service;
     this.tenantId = tenantId;
-    const powertools = new FlushAwareMetrics({ namespace, serviceName: service });
-    powertools.onFlush = () => {
+    this.powertools = new FlushAwareMetrics({ namespace, serviceName: service }, () => {
       this.dimensionsPending = true;
-    };
-    this.powertools = powertools;
+    });
     this.powertools.clearDefaultDimensions();
     this.powertools.setDefaultDimensions({ [DIMENSION.service]: service });
   }
