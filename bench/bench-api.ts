@@ -99,6 +99,17 @@ function processCpuMs(pid: number): number | undefined {
   }
 }
 
+/** Summed user + system CPU ms of `pids`; undefined if any of them cannot be read. */
+function totalCpuMs(pids: readonly number[]): number | undefined {
+  let total = 0;
+  for (const pid of pids) {
+    const ms = processCpuMs(pid);
+    if (ms === undefined) return undefined;
+    total += ms;
+  }
+  return total;
+}
+
 /** A process and its direct children (from /proc; just the process where /proc is unreadable). */
 function withChildren(parent: number): number[] {
   try {
@@ -137,11 +148,11 @@ async function load(url: string, headers: Record<string, string>, processes: Pro
   const snapshot = (pids: readonly number[]) => new Map(pids.map((pid) => [pid, processCpuMs(pid) ?? 0]));
   const pgBefore = snapshot(postgresPids(processes.dataDir));
   const serverPids = withChildren(processes.serverPid); // the cluster primary and its workers
-  const serverBefore = serverPids.every((pid) => processCpuMs(pid) !== undefined) ? sum(serverPids, snapshot(serverPids)) : undefined;
+  const serverBefore = totalCpuMs(serverPids);
   const selfBefore = process.cpuUsage();
   const result = await autocannon({ url, connections: CONNECTIONS, duration: durationS, headers });
   const self = process.cpuUsage(selfBefore);
-  const serverAfter = serverPids.every((pid) => processCpuMs(pid) !== undefined) ? sum(serverPids, snapshot(serverPids)) : undefined;
+  const serverAfter = totalCpuMs(serverPids);
   const pgPids = postgresPids(processes.dataDir);
   const pgAfter = snapshot(pgPids);
   const n = result.requests.total;

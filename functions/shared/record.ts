@@ -7,7 +7,8 @@
  * ```
  *
  * Beyond shape, the schema rejects values PostgreSQL would refuse or could not process (NUL characters and unpaired UTF-16
- * surrogates in text, or escaped in JSON, which PostgreSQL's JSON functions and jsonb refuse; years outside 1..9999): one such record inside a batch insert would otherwise fail the whole batch on every retry.
+ * surrogates in text, or escaped in JSON, which PostgreSQL's JSON functions and jsonb refuse; years outside 1..9999): one
+ * such record inside a batch insert would otherwise fail the whole batch on every retry.
  */
 import * as z from 'zod'; // namespace import: lets esbuild drop zod's unused parts (~370 KB, incl. all locales) from the Lambda bundles
 
