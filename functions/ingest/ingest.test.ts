@@ -96,6 +96,26 @@ describe('ingest handler', () => {
     expect(metricValues('RecordsRejected')).toEqual([7]);
   });
 
+  it('summarises a clean batch at DEBUG only (the metrics say it all) and one with duplicates or rejections at INFO', async () => {
+    const logger = createLogger({ service: 'ingest', tenantId: TENANT });
+    const ingest = handlerFor(db.pool, { logger });
+    const summaries = () => output.logs().filter((line) => line.message === 'batch ingested');
+
+    await ingest(fixture(okFixture));
+    expect(summaries()).toEqual([]);
+    await ingest(fixture(okFixture)); // redelivery: both already stored
+    await ingest(fixture(poisonFixture));
+    expect(summaries().map(({ level, messages, stored, duplicates, rejected }) => ({ level, messages, stored, duplicates, rejected }))).toEqual([
+      { level: 'INFO', messages: 2, stored: 0, duplicates: 2, rejected: 0 },
+      { level: 'INFO', messages: 10, stored: 3, duplicates: 0, rejected: 7 },
+    ]);
+
+    logger.setLogLevel('DEBUG');
+    await db.pool.query('TRUNCATE records');
+    await ingest(fixture(okFixture));
+    expect(summaries().at(-1)).toMatchObject({ level: 'DEBUG', tenant: TENANT, messages: 2, stored: 2, duplicates: 0, rejected: 0, method: 'insert' });
+  });
+
   it('logs every rejected record with tenant, message id and an actionable reason', async () => {
     await handlerFor(db.pool)(fixture(poisonFixture));
     const rejected = output.logs().filter((line) => line.message === 'record rejected');

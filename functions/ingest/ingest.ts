@@ -82,20 +82,22 @@ export function createIngestHandler(deps: IngestDeps): IngestHandler {
       deps.metrics.count(INGEST_METRIC.recordsIngested, result.stored.length);
       deps.metrics.count(INGEST_METRIC.recordsRejected, rejected.length);
       deps.metrics.count(INGEST_METRIC.staleRecords, stale);
-      deps.logger.info('batch ingested', {
-        messages: event.Records.length,
-        stored: result.stored.length,
-        duplicates: result.duplicates.length,
-        rejected: rejected.length,
-        method: result.method,
-      });
+      // A later message with the id of a record the database refused is not stored either: let SQS retry it.
+      const repeatsRefused = repeatsOfRefused(repeats, result.rejected);
+      // Already stored before this batch, or repeated within it (acknowledged without writing).
+      const duplicates = result.duplicates.length + repeats.length - repeatsRefused.length;
+      const summary = { messages: event.Records.length, stored: result.stored.length, duplicates, rejected: rejected.length, method: result.method };
+      // A clean batch (every message stored) says nothing the metrics above do not: its summary is DEBUG, so CloudWatch
+      // Logs does not bill one line per batch (POWERTOOLS_LOGGER_SAMPLE_RATE turns DEBUG on for a share of invocations).
+      // Batches with duplicates or rejections — redelivery, re-publishing, bad input — keep an INFO summary.
+      if (duplicates > 0 || rejected.length > 0) deps.logger.info('batch ingested', summary);
+      else deps.logger.debug('batch ingested', summary);
 
       return {
         batchItemFailures: [
           ...response.batchItemFailures,
           ...result.rejected.map((r) => ({ itemIdentifier: r.messageId })),
-          // A later message with the id of a record the database refused is not stored either: let SQS retry it.
-          ...repeatsOfRefused(repeats, result.rejected).map((m) => ({ itemIdentifier: m.messageId })),
+          ...repeatsRefused.map((m) => ({ itemIdentifier: m.messageId })),
         ],
       };
     } finally {
