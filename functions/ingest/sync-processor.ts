@@ -6,15 +6,31 @@
  * BatchProcessor awaits the step record by record (two promise turns each, in parallel or sequentially), which measured
  * ~4 ms of a 1000-record batch on top of the parsing itself — about 6 % of the whole batch. Failures are collected
  * exactly as Powertools does it (failureHandler → batchItemFailures), so `response()` is Powertools' own.
+ *
+ * The step and its context are also kept in plain fields when registered: Powertools 2.35 keeps its processor state in a
+ * store whose every getter reads `process.env` (to choose between per-invocation and shared storage), and reading
+ * `handler` and `options` once per record measured ~0.9 ms of a 1000-record batch.
  */
 import { BasePartialBatchProcessor, EventType, UnexpectedBatchTypeError } from '@aws-lambda-powertools/batch';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 
 type ProcessedRecord = ReturnType<BasePartialBatchProcessor['successHandler']> | ReturnType<BasePartialBatchProcessor['failureHandler']>;
 
+type Step = (record: SQSRecord, context?: Context) => unknown;
+type RegisterOptions = Parameters<BasePartialBatchProcessor['register']>[2];
+
 export class SqsSyncBatchProcessor extends BasePartialBatchProcessor {
+  #step: Step = () => undefined;
+  #context: Context | undefined;
+
   constructor() {
     super(EventType.SQS);
+  }
+
+  override register(records: SQSRecord[], handler: Step, options?: RegisterOptions): this {
+    this.#step = handler;
+    this.#context = options?.context;
+    return super.register(records, handler, options);
   }
 
   /** Runs `step` on every record of `event` and returns Powertools' partial-batch response (as processPartialResponse does). */
@@ -26,8 +42,9 @@ export class SqsSyncBatchProcessor extends BasePartialBatchProcessor {
   }
 
   override processRecordSync(record: SQSRecord): ProcessedRecord {
+    // (Powertools' toBatchType(record, SQS) is the identity, so the record goes to the step as is.)
     try {
-      return this.successHandler(record, this.handler(this.toBatchType(record, this.eventType), this.options?.context));
+      return this.successHandler(record, this.#step(record, this.#context));
     } catch (error) {
       return this.failureHandler(record, error as Error);
     }
