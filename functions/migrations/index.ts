@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import * as m0001 from './0001-create-records';
 import * as m0002 from './0002-create-dead-letters';
 import * as m0003 from './0003-payload-as-json';
+import * as m0004 from './0004-record-id-bytewise';
 
 export interface Migration {
   /** Unique, sortable name: `NNNN-<what>`, the file name without extension. */
@@ -32,6 +33,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration('0001-create-records', m0001.sql),
   migration('0002-create-dead-letters', m0002.sql),
   migration('0003-payload-as-json', m0003.sql),
+  migration('0004-record-id-bytewise', m0004.sql),
 ].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 
 /** Names of all migrations, in order. */

@@ -35,11 +35,13 @@ export interface CreateTestDatabaseOptions {
   migrate?: boolean;
   /** Pool size (default 4). */
   poolSize?: number;
+  /** Appended to CREATE DATABASE, e.g. a locale clause (tests of behaviour under RDS-like, non-C collations). */
+  createOptions?: string;
 }
 
 export async function createTestDatabase(options: CreateTestDatabaseOptions = {}): Promise<TestDatabase> {
   const name = `test_${randomBytes(6).toString('hex')}`;
-  await withAdmin((admin) => admin.query(`CREATE DATABASE ${name}`));
+  await withAdmin((admin) => admin.query(`CREATE DATABASE ${name} ${options.createOptions ?? ''}`));
   const url = databaseUrl(name);
   const pool = createPool({ connectionString: url, max: options.poolSize ?? 4 });
   if (options.migrate ?? true) await migrate(pool);
