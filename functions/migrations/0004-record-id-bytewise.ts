@@ -14,9 +14,10 @@
  * PostgreSQL's whole cost of inserting a record (EXPLAIN ANALYZE of a 10-row ingest insert: 0.35 ms with it, 0.25 ms with
  * the form below, 0.22 ms with no id check at all). Same set of accepted ids: 1..128 characters of [A-Za-z0-9._:-].
  *
- * One ALTER TABLE: the primary key and the (occurred_at, id) index are rebuilt and the new CHECK is verified against
- * every row, under an ACCESS EXCLUSIVE lock (ingest waits, SQS keeps the messages; API reads wait) — seconds at flota's
- * sizes. (Comments here are outside `sql`, so they are not part of the migration's checksum.)
+ * One ALTER TABLE, no table rewrite (the type stays text): the primary key and the (occurred_at, id) index are rebuilt
+ * and the new CHECK is verified against every row, under an ACCESS EXCLUSIVE lock (ingest waits, SQS keeps the messages;
+ * API reads wait) — 3.3 s for 1,000,000 rows on the 2-core dev machine (migrations run without statement_timeout).
+ * (Comments here are outside `sql`, so they are not part of the migration's checksum.)
  */
 export const sql = `
 ALTER TABLE records
