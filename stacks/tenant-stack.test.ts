@@ -17,7 +17,10 @@ import { MigrateInputSchema } from '../functions/migrate/handler';
 
 const fleet: FleetModel = {
   ...testFleet(),
-  tenants: [testTenant('acme', { tier: 'gold', quotaPerDay: 100000 }), testTenant('globex', { tier: 'bronze' })],
+  tenants: [
+    testTenant('acme', { tier: 'gold', quotaPerDay: 100000, recordTypes: ['order.created', 'order.payment.*', 'flota.smoke'], maxPayloadBytes: 65536 }),
+    testTenant('globex', { tier: 'bronze' }),
+  ],
 };
 let synthesized: SynthesizedFleet;
 let stack: StackJson;
@@ -156,6 +159,24 @@ describe('TenantStack', () => {
         POWERTOOLS_SERVICE_NAME: 'api',
         POWERTOOLS_METRICS_NAMESPACE: 'Flota',
       });
+    });
+
+    test("ingest and api get the tenant's record policy; migrate does not need it", () => {
+      const env = (of: StackJson, fn: string) =>
+        (resourceAt(of, 'aws_lambda_function', `${fn}/function`)['environment'] as { variables: Record<string, string> }).variables;
+      for (const fn of ['ingest', 'api']) {
+        expect(env(stack, fn)).toMatchObject({
+          FLOTA_MAX_PAYLOAD_BYTES: '65536',
+          FLOTA_RECORD_TYPES: '["order.created","order.payment.*","flota.smoke"]',
+        });
+        expect(JSON.parse(env(stack, fn)['FLOTA_RECORD_TYPES']!)).toEqual(tenant.records.types);
+        // globex sets no records.types: any type, so no FLOTA_RECORD_TYPES at all, and the fleet-wide payload limit.
+        const globex = env(synthesized.stacks['tenant-globex']!, fn);
+        expect(globex['FLOTA_MAX_PAYLOAD_BYTES']).toBe('204800');
+        expect(globex).not.toHaveProperty('FLOTA_RECORD_TYPES');
+      }
+      expect(env(stack, 'migrate')).not.toHaveProperty('FLOTA_MAX_PAYLOAD_BYTES');
+      expect(env(stack, 'migrate')).not.toHaveProperty('FLOTA_RECORD_TYPES');
     });
 
     test('log groups are KMS-encrypted with the model retention', () => {

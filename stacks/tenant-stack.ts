@@ -114,6 +114,11 @@ export class TenantStack extends TerraformStack {
       POWERTOOLS_SERVICE_NAME: service,
       POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
     });
+    // The tenant's record policy (manifest `records`), enforced by both functions: the API on POST, ingest per record.
+    const recordPolicyEnv: Record<string, string> = {
+      [FUNCTION_ENV.maxPayloadBytes]: String(tenant.records.maxPayloadBytes),
+      ...(tenant.records.types !== null ? { [FUNCTION_ENV.recordTypes]: JSON.stringify(tenant.records.types) } : {}),
+    };
     const readDatabaseSecret = [
       {
         Sid: 'ReadDatabaseSecret',
@@ -141,6 +146,7 @@ export class TenantStack extends TerraformStack {
       environment: {
         ...databaseEnv(SERVICE.ingest, budget.ingestPoolSize),
         [FUNCTION_ENV.freshnessThresholdSeconds]: String(tenant.slo.freshness.withinSeconds),
+        ...recordPolicyEnv,
       },
       statements: [
         {
@@ -177,6 +183,7 @@ export class TenantStack extends TerraformStack {
         [FUNCTION_ENV.topicArn]: this.messaging.topic.arn,
         [FUNCTION_ENV.latencyThresholdMs]: String(tenant.slo.latency.thresholdMs),
         [FUNCTION_ENV.maxBodyBytes]: String(tenant.api.maxBodyBytes),
+        ...recordPolicyEnv,
       },
       statements: [
         { Sid: 'PublishToOwnTopic', Effect: 'Allow', Action: 'sns:Publish', Resource: this.messaging.topic.arn },

@@ -22,14 +22,14 @@ describe('flota validate', () => {
     expect(code).toBe(1);
     expect(stdout).toBe(fs.readFileSync(path.join(ROOT, dir, 'expected.txt'), 'utf8'));
     expect(stdout.split('\n')[0]).toBe(`${dir}/alpha.yaml:9:14: ingest.batchSize: must be at most 10000 (got 20000; use a value from 1 to 10000)`);
-    expect(stderr).toBe('✗ 4 errors in 1 file\n');
+    expect(stderr).toBe('✗ 9 errors in 2 files\n');
   });
 
   test('--json prints a machine-readable array with codes', () => {
     const { code, stdout } = flota('--tenants', `${FIXTURES}/bad/unknown-key`, '--json');
     expect(code).toBe(1);
     const rows = JSON.parse(stdout) as Record<string, unknown>[];
-    expect(rows).toHaveLength(2);
+    expect(rows).toHaveLength(3);
     expect(rows[0]).toEqual({
       file: `${FIXTURES}/bad/unknown-key/alpha.yaml`,
       line: 9,

@@ -76,4 +76,11 @@ export const FUNCTION_ENV = {
   freshnessThresholdSeconds: 'FLOTA_FRESHNESS_THRESHOLD_S',
   /** Largest accepted request body in bytes. */
   maxBodyBytes: 'FLOTA_MAX_BODY_BYTES',
+  /**
+   * The tenant's accepted record types (manifest `records.types`) as a JSON array of strings; an entry ending in `*` is a
+   * prefix match. Not set: any type is accepted.
+   */
+  recordTypes: 'FLOTA_RECORD_TYPES',
+  /** Largest accepted record payload in bytes of JSON (manifest `records.maxPayloadBytes`, ≤ MAX_PAYLOAD_BYTES). */
+  maxPayloadBytes: 'FLOTA_MAX_PAYLOAD_BYTES',
 } as const;

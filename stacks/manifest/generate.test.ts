@@ -1,6 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import fc from 'fast-check';
 import { fieldRows, fleetJsonSchema, generatedArtifacts, tenantJsonSchema } from './generate';
+import { TenantSchema } from './schema';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -41,6 +43,20 @@ describe('generated artifacts', () => {
     visit(tenantJsonSchema(), 'tenant');
     visit(fleetJsonSchema(), 'fleet');
     expect(open).toEqual([]);
+  });
+
+  test("the editors' records.types pattern accepts exactly the entries the loader accepts", () => {
+    type Node = { properties: Record<string, Node>; items: { pattern: string } };
+    const records = (tenantJsonSchema() as unknown as Node).properties['records']!;
+    const pattern = new RegExp(records.properties['types']!.items.pattern, 'u');
+    const tenant = { id: 'alpha', name: 'Alpha', owner: { team: 'data', email: 'data@example.com' }, tier: 'bronze', tags: {} };
+    const entry = fc.string({ minLength: 1, maxLength: 12, unit: fc.constantFrom('a', 'Z', '.', '-', '_', '*', ' ', '\t', '\n', '\0', 'é') });
+    fc.assert(
+      fc.property(entry, (type) => {
+        expect(pattern.test(type)).toBe(TenantSchema.safeParse({ ...tenant, records: { types: [type] } }).success);
+      }),
+      { numRuns: 2000, seed: 7 },
+    );
   });
 
   test('every shipped manifest starts with its yaml-language-server schema line', () => {

@@ -101,6 +101,99 @@ describe('error details', () => {
     });
   });
 
+  test('fails on records.types entries that misuse *, contain whitespace or NUL, with one error per entry', () => {
+    const errors = errorsOf(bad('invalid-format')).filter((e) => e.path.startsWith('records.'));
+    const file = `${bad('invalid-format')}/alpha.yaml`;
+    expect(errors).toEqual([
+      {
+        code: 'invalid-format',
+        file,
+        line: 19,
+        col: 7,
+        path: 'records.types.2',
+        message: `'*' is allowed only at the end of an entry (a prefix match such as "order.*")`,
+        got: '"order.*.created"',
+        fix: `keep one '*' as the last character (e.g. "order.*" accepts "order.created"), or list each type in full`,
+      },
+      {
+        code: 'invalid-format',
+        file,
+        line: 20,
+        col: 7,
+        path: 'records.types.3',
+        message: "'*' alone would accept every type",
+        got: '"*"',
+        fix: 'omit records.types to accept any type',
+      },
+      {
+        code: 'invalid-format',
+        file,
+        line: 21,
+        col: 7,
+        path: 'records.types.4',
+        message: 'must not contain whitespace',
+        got: '"order created"',
+        fix: 'write the type without spaces, tabs or line breaks, e.g. "order.created"',
+      },
+      {
+        code: 'invalid-format',
+        file,
+        line: 22,
+        col: 7,
+        path: 'records.types.5',
+        message: 'must not contain a NUL character',
+        got: '"order\\u0000created"',
+        fix: 'remove the NUL (\\0) character',
+      },
+    ]);
+  });
+
+  test('fails on an empty records.types list, entries outside 1..64 characters and maxPayloadBytes outside 1..204800', () => {
+    const errors = errorsOf(bad('out-of-range')).filter((e) => e.path.startsWith('records.'));
+    expect(errors.map((e) => `${e.file.split('/').pop()}:${e.line}:${e.col} ${e.code} ${e.path}: ${e.message} (got ${e.got}; ${e.fix})`)).toEqual([
+      'alpha.yaml:18:10 out-of-range records.types: must have at least 1 item (got an empty list; give 1..100 items)',
+      'alpha.yaml:19:20 out-of-range records.maxPayloadBytes: must be at most 204800 (got 204801; use a value from 1 to 204800)',
+      'beta.yaml:10:7 out-of-range records.types.0: must have at least 1 character (got ""; give 1..64 characters)',
+      'beta.yaml:11:7 out-of-range records.types.1: must have at most 64 characters (got "order.created.with.a.very.long.qualifier.that.no.record.type.needs"; give 1..64 characters)',
+      'beta.yaml:12:20 out-of-range records.maxPayloadBytes: must be at least 1 (got 0; use a value from 1 to 204800)',
+    ]);
+  });
+
+  test('fails on a duplicate records.types entry, at the repeat, naming the first', () => {
+    expect(only(bad('duplicate-entry'))).toEqual({
+      code: 'duplicate-entry',
+      file: `${bad('duplicate-entry')}/alpha.yaml`,
+      line: 12,
+      col: 7,
+      path: 'records.types.2',
+      message: 'is already listed as records.types.0',
+      got: '"order.created"',
+      fix: 'remove one of the two entries',
+    });
+  });
+
+  test('accepts 1..100 records.types entries (exact types and prefixes) and refuses a 101st', () => {
+    const fleetText = fs.readFileSync(path.join(ROOT, FIXTURES, 'good/minimal/_fleet.yaml'), 'utf8');
+    const tenantWith = (types: readonly string[]): ManifestFileSystem => ({
+      readdir: () => ['_fleet.yaml', 'alpha.yaml'],
+      readFile: (file) =>
+        file.endsWith('_fleet.yaml')
+          ? fleetText
+          : `id: alpha\nname: Alpha\nowner: {team: data, email: data@example.com}\ntier: bronze\nrecords:\n  types: ${JSON.stringify(types)}\ntags: {cost-centre: CC-1}\n`,
+    });
+    const types = (n: number) => Array.from({ length: n }, (_, i) => (i % 2 === 0 ? `order.kind-${i}` : `order.kind-${i}.*`));
+    const ok = loadManifest('virtual', { cwd: ROOT, fileSystem: tenantWith(types(100)) });
+    expect(ok.ok ? ok.manifest.tenants[0]!.tenant.records?.types : ok.errors.map(formatError)).toEqual(types(100));
+    expect(errorsOf('virtual', { fileSystem: tenantWith(types(101)) }).map((e) => `${e.code} ${e.path}: ${e.message} (${e.fix})`)).toEqual([
+      'out-of-range records.types: must have at most 100 items (give 1..100 items)',
+    ]);
+  });
+
+  test('fails on an unknown key inside records with a "did you mean"', () => {
+    const errors = errorsOf(bad('unknown-key'));
+    expect(errors.find((e) => e.path === 'records.type')).toMatchObject({ code: 'unknown-key', line: 14, col: 3, fix: 'did you mean "types"?' });
+  });
+
   test('fails on a literal secret without echoing it', () => {
     const errors = errorsOf(bad('secret-literal'));
     const text = errors.map(formatError).join('\n');

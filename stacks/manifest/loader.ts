@@ -370,9 +370,11 @@ function issueToErrors(issue: Issue, parsed: ParsedFile, schema: z.ZodType): Man
           ? 'secret-literal'
           : params?.flota === CUSTOM_CODE.oneContact
             ? 'invalid-contact'
-            : issue.code === 'not_multiple_of'
-              ? 'out-of-range'
-              : 'invalid-format';
+            : params?.flota === CUSTOM_CODE.duplicateEntry
+              ? 'duplicate-entry'
+              : issue.code === 'not_multiple_of'
+                ? 'out-of-range'
+                : 'invalid-format';
       const got = params?.redact === true && typeof value === 'string' ? `${JSON.stringify(`${value.slice(0, 8)}…`)} (redacted)` : renderValue(value);
       const message = issue.message.startsWith('Invalid') && issue.code === 'invalid_format' ? `is not a valid ${issue.format}` : issue.message;
       const fix = params?.fix ?? formatFix(issue, description);

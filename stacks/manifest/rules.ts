@@ -28,6 +28,7 @@ export const RULES = [
   { code: 'invalid-enum', title: 'A value outside its allowed set (instance class, log retention, Grafana version, …).' },
   { code: 'out-of-range', title: 'A number or length outside its range (SLO targets 50..99.999, batch size 1..10000, …).' },
   { code: 'invalid-format', title: 'A string that does not match its format (id, email, ARN, region, CIDR, secret name, tag key).' },
+  { code: 'duplicate-entry', title: 'A list that names the same entry twice (records.types).' },
   { code: 'invalid-contact', title: 'An alert contact that names zero or several destinations instead of exactly one.' },
   { code: 'secret-literal', title: 'A *Secret field holding what looks like the secret itself (webhook URL, 32-hex key, token) instead of its Secrets Manager name.' },
   { code: 'file-name-mismatch', title: 'A tenant id that differs from its file name.' },

@@ -9,6 +9,7 @@
  * unknown tier) live in rules.ts, because they need the resolved values, not just the shape.
  */
 import { z } from 'zod';
+import { MAX_PAYLOAD_BYTES, MAX_RECORD_TYPE_LENGTH } from '../../functions/shared/record';
 
 /** Error codes carried by custom zod issues so the loader can map them to stable rule codes. */
 export const CUSTOM_CODE = {
@@ -16,6 +17,7 @@ export const CUSTOM_CODE = {
   invalidFormat: 'invalid-format',
   oneContact: 'invalid-contact',
   missingField: 'missing-field',
+  duplicateEntry: 'duplicate-entry',
 } as const;
 
 // ---------------------------------------------------------------------------------------------------------------------
@@ -267,6 +269,72 @@ const reservedConcurrency = z
   .max(1000)
   .describe('Reserved concurrency of the API function (1..1000): bounds its database connections.');
 const apiPoolSize = z.number().int().min(2).max(4).describe('Database connections per API container (2..4).');
+
+/** Most entries a tenant's `records.types` may list (each is checked per record, so the list stays short). */
+export const MAX_RECORD_TYPES = 100;
+
+/**
+ * One `records.types` entry: a record type, or a prefix match ending in `*`. Beyond its length, the entry is checked
+ * here (not with a regex) so each mistake gets its own message; the JSON Schema carries the equivalent pattern for editors.
+ */
+const recordTypeEntry = z
+  .string()
+  .min(1)
+  .max(MAX_RECORD_TYPE_LENGTH)
+  .superRefine((entry, ctx) => {
+    const problem = (message: string, fix: string) =>
+      ctx.addIssue({ code: 'custom', message, params: { flota: CUSTOM_CODE.invalidFormat, fix } });
+    if (entry.includes('\0')) {
+      problem('must not contain a NUL character', 'remove the NUL (\\0) character');
+    } else if (/\s/.test(entry)) {
+      problem('must not contain whitespace', 'write the type without spaces, tabs or line breaks, e.g. "order.created"');
+    } else if (entry === '*') {
+      problem("'*' alone would accept every type", 'omit records.types to accept any type');
+    } else if (entry.slice(0, -1).includes('*')) {
+      problem(
+        `'*' is allowed only at the end of an entry (a prefix match such as "order.*")`,
+        `keep one '*' as the last character (e.g. "order.*" accepts "order.created"), or list each type in full`,
+      );
+    }
+  })
+  .meta({ pattern: '^[^\\s\\u0000*]+\\*?$' })
+  .describe(
+    `A record type (1..${MAX_RECORD_TYPE_LENGTH} characters, no whitespace), or a prefix ending in \`*\`: \`order.*\` accepts \`order.created\`.`,
+  );
+
+const recordTypes = z
+  .array(recordTypeEntry)
+  .min(1)
+  .max(MAX_RECORD_TYPES)
+  .superRefine((types, ctx) => {
+    const first = new Map<string, number>();
+    types.forEach((entry, i) => {
+      const earlier = first.get(entry);
+      if (earlier === undefined) {
+        first.set(entry, i);
+        return;
+      }
+      ctx.addIssue({
+        code: 'custom',
+        message: `is already listed as records.types.${earlier}`,
+        path: [i],
+        params: { flota: CUSTOM_CODE.duplicateEntry, fix: 'remove one of the two entries' },
+      });
+    });
+  })
+  .meta({ uniqueItems: true })
+  .describe(
+    `Record types the tenant accepts (1..${MAX_RECORD_TYPES} entries, no duplicates); an entry ending in \`*\` is a prefix match (\`order.*\` accepts \`order.created\`). The ingest and API functions refuse any other type. Default: any type.`,
+  );
+
+const maxPayloadBytes = z
+  .number()
+  .int()
+  .min(1)
+  .max(MAX_PAYLOAD_BYTES)
+  .describe(
+    `Largest accepted record payload in bytes of its JSON (1..${MAX_PAYLOAD_BYTES}); lowers the fleet-wide limit for this tenant. Default: ${MAX_PAYLOAD_BYTES}.`,
+  );
 
 // ---------------------------------------------------------------------------------------------------------------------
 // Fleet defaults: tenants/_fleet.yaml
@@ -593,6 +661,15 @@ export const TenantSchema = z
       .optional()
       .describe('Alert routing. Default: the fleet routing (`alerts` in _fleet.yaml).'),
     logRetentionDays: logRetentionDays.optional().describe(`CloudWatch Logs retention in days (${LOG_RETENTION_DAYS.join(', ')}). Default: the tier's \`logRetentionDays\`.`),
+    records: z
+      .strictObject({
+        types: recordTypes.optional(),
+        maxPayloadBytes: maxPayloadBytes.optional(),
+      })
+      .optional()
+      .describe(
+        `What the tenant accepts beyond the fleet-wide record schema (docs/functions.md): its record types and a lower payload limit. Default: any type, payloads up to ${MAX_PAYLOAD_BYTES} bytes.`,
+      ),
     tags: tags.describe(
       'Tags on every resource of the tenant; must include every key of `requiredTenantTags` (cost-centre by default). Keys starting with aws: or flota: are reserved.',
     ),

@@ -81,6 +81,10 @@ describe('buildFleetModel: a tenant that relies on defaults', () => {
     expect(alpha.wave).toBe(1);
   });
 
+  test('accepts any record type and payloads up to the fleet-wide limit when the tenant sets no records policy', () => {
+    expect(alpha.records).toEqual({ types: null, maxPayloadBytes: 204800 });
+  });
+
   test('computes the connection budget: 5 × 2 + 5 × 2 + 1 = 21 ≤ floor(0.8 × 84) = 67', () => {
     expect(alpha.connectionBudget).toEqual({
       maxConnections: 84,
@@ -161,6 +165,11 @@ describe('buildFleetModel: a tenant that overrides', () => {
     expect(orders.wave).toBe(2);
   });
 
+  test('takes the records policy from the tenant, types in manifest order, and defaults what it leaves out', () => {
+    expect(orders.records).toEqual({ types: ['order.created', 'order.payment.*', 'flota.smoke'], maxPayloadBytes: 65536 });
+    expect(billing.records).toEqual({ types: null, maxPayloadBytes: 204800 });
+  });
+
   test('sets the visibility timeout to 6 × the ingest timeout plus the batching window', () => {
     expect(orders.ingest.visibilityTimeoutSeconds).toBe(6 * 45 + 5);
   });
@@ -239,6 +248,6 @@ describe('loadFleet', () => {
       thrown = error;
     }
     expect(thrown).toBeInstanceOf(ManifestValidationError);
-    expect((thrown as ManifestValidationError).errors).toHaveLength(4);
+    expect((thrown as ManifestValidationError).errors).toHaveLength(9);
   });
 });

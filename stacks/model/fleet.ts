@@ -2,6 +2,7 @@
  * buildFleetModel: the validated manifest → the fleet model (types.ts). Pure: no I/O, no cdktf, no process.env.
  * Defaults are resolved here in one direction only: tenant value ?? tier value ?? fleet value.
  */
+import { MAX_PAYLOAD_BYTES } from '../../functions/shared/record';
 import type { ContactManifest, FleetDefaults, Manifest, TenantSource } from '../manifest/schema';
 import { deriveTenantNames } from './names';
 import {
@@ -123,6 +124,10 @@ function buildTenant(fleet: FleetDefaults, source: TenantSource): TenantModel {
     slo: buildSlo(fleet, t.slo),
     alerts: buildAlerts(fleet, t.alerts),
     logRetentionDays: sizing.logRetentionDays,
+    records: {
+      types: t.records?.types !== undefined ? [...t.records.types] : null,
+      maxPayloadBytes: t.records?.maxPayloadBytes ?? MAX_PAYLOAD_BYTES,
+    },
     tags: sortKeys({
       ...fleet.tags,
       ...t.tags,

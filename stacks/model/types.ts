@@ -175,6 +175,8 @@ export interface TenantModel {
   readonly slo: SloModel;
   readonly alerts: AlertRoutingModel;
   readonly logRetentionDays: number;
+  /** What the tenant accepts beyond the fleet-wide record schema (functions/shared/record.ts). */
+  readonly records: { readonly types: readonly string[] | null; readonly maxPayloadBytes: number };
   /** Tags applied to every resource of the tenant (fleet tags + tenant tags + flota:* tags). */
   readonly tags: Readonly<Record<string, string>>;
 }

@@ -11,6 +11,10 @@ export interface TestTenantOptions {
   readonly tier?: 'bronze' | 'silver' | 'gold';
   readonly multiAz?: boolean;
   readonly quotaPerDay?: number;
+  /** records.types: null (the default) accepts any type. */
+  readonly recordTypes?: readonly string[] | null;
+  /** records.maxPayloadBytes. Default: 204800 (the fleet-wide limit). */
+  readonly maxPayloadBytes?: number;
 }
 
 const PREFIX = 'flota';
@@ -110,6 +114,7 @@ export function testTenant(id: string, options: TestTenantOptions = {}): TenantM
       ticket: { kind: 'email', addresses: [`${id}@example.com`] },
     },
     logRetentionDays: 30,
+    records: { types: options.recordTypes ?? null, maxPayloadBytes: options.maxPayloadBytes ?? 204800 },
     tags: { 'cost-centre': `cc-${id}`, 'flota:tenant': id, 'flota:managed-by': 'flota' },
   };
 }
