@@ -30,6 +30,7 @@ import { createPool } from '../functions/shared/db';
 import { createLogger } from '../functions/shared/logger';
 import { FlotaMetrics } from '../functions/shared/metrics';
 import { migrate } from '../functions/shared/migrations';
+import { ANY_RECORD, compilePolicy } from '../functions/shared/record';
 import { startEmbeddedPostgres } from '../functions/test/embedded-server';
 import { sqsEvent } from '../functions/test/sqs-event';
 import { median, option, progress } from './bench-support';
@@ -168,6 +169,7 @@ async function main(): Promise<void> {
       logger: createLogger({ service: 'ingest', tenantId: 'bench' }),
       metrics: new FlotaMetrics({ service: 'ingest', tenantId: 'bench' }),
       freshnessThresholdSeconds: 300,
+      recordPolicy: compilePolicy(ANY_RECORD, 'bench'), // as handler.ts does for a tenant without `records`
     });
     // The same handler forced onto its INSERT … ON CONFLICT path (what redeliveries and batches under 100 use).
     const ingestInsert = createIngestHandler({
@@ -175,6 +177,7 @@ async function main(): Promise<void> {
       logger: createLogger({ service: 'ingest', tenantId: 'bench' }),
       metrics: new FlotaMetrics({ service: 'ingest', tenantId: 'bench' }),
       freshnessThresholdSeconds: 300,
+      recordPolicy: compilePolicy(ANY_RECORD, 'bench'),
       storeOptions: { copyMinBatch: Number.POSITIVE_INFINITY },
     });
 

@@ -4,6 +4,7 @@
  * the command wires a publisher and an HTTP reader for AWS or for the local dev fleet.
  */
 import { isDeepStrictEqual } from 'node:util';
+import { SMOKE_RECORD_TYPE } from '../../functions/shared/record';
 
 export interface SmokeRecord {
   readonly id: string;
@@ -47,7 +48,8 @@ export interface SmokeResult {
   readonly error?: string;
 }
 
-export const SMOKE_RECORD_TYPE = 'flota.smoke';
+/** Defined with the record schema: tenant record policies exempt it (functions/shared/record.ts). */
+export { SMOKE_RECORD_TYPE };
 
 export function smokeRecord(tenant: string, nonce: string, occurredAt: Date): SmokeRecord {
   return {

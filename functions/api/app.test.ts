@@ -9,7 +9,7 @@ import { createRecordQueries } from './queries';
 import { throttle, TokenBucket } from './rate-limit';
 import { seedRecords } from './test-support';
 import { useTestDatabase } from '../test/use-database';
-import { validateRecord } from './validate';
+import { validateRecord, validateRecordFor } from './validate';
 import { storeRecords } from '../ingest/store';
 import { isDatabaseUnavailable } from '../shared/db';
 
@@ -278,6 +278,23 @@ describe('POST /v1/records', () => {
     expect(body.error.details.issues.map((i: { path: string }) => i.path).sort()).toEqual(['id', 'occurredAt', 'payload']);
     expect(body.error.message).toMatch(/occurredAt: .*ISO-8601.*\(got "soon"\)/);
     expect(snsMock.commandCalls(PublishCommand)).toHaveLength(0);
+  });
+
+  it("fails with 400 for a record its tenant's policy refuses (type, payload size), in ingest's words, and publishes nothing", async () => {
+    const strict = app({ validateRecord: validateRecordFor({ types: ['order.*'], maxPayloadBytes: 64 }, 'acme') });
+    expect((await post(strict, JSON.stringify(VALID))).status).toBe(202);
+    const { status, body } = await json(await post(strict, JSON.stringify({ ...VALID, type: 'refund.issued', payload: { note: 'x'.repeat(80) } })));
+    expect(status).toBe(400);
+    expect(body.error.code).toBe('invalid_record');
+    expect(body.error.details.issues).toEqual([
+      {
+        path: 'type',
+        message:
+          'type "refund.issued" is not accepted by tenant acme (accepted: order.*); publish one of those types, or add it to records.types in tenants/acme.yaml',
+      },
+      { path: 'payload', message: 'payload is 91 bytes as JSON; tenant acme accepts at most 64 (records.maxPayloadBytes in tenants/acme.yaml)' },
+    ]);
+    expect(snsMock.commandCalls(PublishCommand)).toHaveLength(1); // only the accepted one
   });
 
   it('fails with 400 for a body that is not JSON', async () => {

@@ -9,7 +9,7 @@ import { deriveCursorKey } from './cursor';
 import { recordRequestMetrics } from './observe';
 import { createSnsPublisher } from './publisher';
 import { createRecordQueries, type Queryable } from './queries';
-import { validateRecord } from './validate';
+import { validateRecordFor } from './validate';
 import { loadApiConfig } from '../shared/config';
 import { getPool, isDatabaseUnavailable, SECRET_MAX_AGE_SECONDS } from '../shared/db';
 import { createLogger } from '../shared/logger';
@@ -53,7 +53,7 @@ export const app = createApiApp({
   tenantId: config.tenantId,
   queries: createRecordQueries(db),
   publish: createSnsPublisher(config.topicArn),
-  validateRecord,
+  validateRecord: validateRecordFor(config.records, config.tenantId),
   cursorKey,
   maxBodyBytes: config.maxBodyBytes,
   isDatabaseUnavailable,

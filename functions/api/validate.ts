@@ -1,13 +1,32 @@
-import { describeIssues, RecordSchema } from '../shared/record';
+import { ANY_RECORD, compilePolicy, describeIssues, payloadJson, RecordSchema, type RecordPolicy } from '../shared/record';
 import type { ValidateRecord } from './app';
 
-/** Validates a POST body with the shared record schema (the same rules ingest applies), in the app's result shape. */
-export const validateRecord: ValidateRecord = (body) => {
-  const result = RecordSchema.safeParse(body);
-  if (result.success) return { ok: true, record: result.data };
-  return {
-    ok: false,
-    messages: describeIssues(result.error, body),
-    issues: result.error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message })),
+/**
+ * Validates a POST body with the shared record schema and the tenant's record policy — the same rules, in the same
+ * words, as ingest applies to each message — in the app's result shape.
+ */
+export function validateRecordFor(policy: RecordPolicy, tenantId: string): ValidateRecord {
+  const check = compilePolicy(policy, tenantId);
+  return (body) => {
+    const result = RecordSchema.safeParse(body);
+    if (!result.success) {
+      return {
+        ok: false,
+        messages: describeIssues(result.error, body),
+        issues: result.error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message })),
+      };
+    }
+    const violations = check(result.data, payloadJson(result.data.payload));
+    if (violations.length > 0) {
+      return {
+        ok: false,
+        messages: violations.map((v) => `${v.path}: ${v.message}`),
+        issues: violations.map((v) => ({ path: v.path, message: v.message })),
+      };
+    }
+    return { ok: true, record: result.data };
   };
-};
+}
+
+/** The record schema alone (any type, payloads up to the schema's limit). */
+export const validateRecord: ValidateRecord = validateRecordFor(ANY_RECORD, 'any');

@@ -4,7 +4,7 @@ import { Client } from 'pg';
 import { createDevFleet, type DevFleet } from './fleet';
 import { testServerUrl } from '../test/database';
 
-const TENANTS = ['kyc-checks', 'web-vitals'];
+const TENANTS = ['kyc-checks', 'refund-requests', 'web-vitals'];
 const prefix = `devtest_${randomBytes(4).toString('hex')}_`;
 let fleet: DevFleet;
 
@@ -45,7 +45,11 @@ async function pollUntil<T>(probe: () => Promise<T | undefined>, timeoutMs = 10_
 describe('dev fleet (in-process, real PostgreSQL, real ingest handler)', () => {
   it('serves each tenant under /t/<tenant> with its own key', () => {
     expect(fleet.tenants.map((t) => t.url)).toEqual(TENANTS.map((id) => `${fleet.url}/t/${id}`));
-    expect(fleet.apiKeys).toEqual({ 'kyc-checks': 'dev-key-kyc-checks', 'web-vitals': 'dev-key-web-vitals' });
+    expect(fleet.apiKeys).toEqual({
+      'kyc-checks': 'dev-key-kyc-checks',
+      'refund-requests': 'dev-key-refund-requests',
+      'web-vitals': 'dev-key-web-vitals',
+    });
   });
 
   it('stores a POSTed record through the local queue and the ingest handler, readable by id', async () => {
@@ -62,6 +66,26 @@ describe('dev fleet (in-process, real PostgreSQL, real ingest handler)', () => {
     // Tenant isolation: the other tenant's database does not have it.
     const other = tenant('web-vitals');
     expect((await fetch(`${other.url}/v1/records/check-1`, { headers: headers(other.id) })).status).toBe(404);
+  });
+
+  it("applies the tenant's manifest record policy (tenants/refund-requests.yaml: types [refund.*]) on POST and in ingest", async () => {
+    const t = tenant('refund-requests');
+    const record = (id: string, type: string) => JSON.stringify({ id, type, occurredAt: '2026-11-26T10:00:00Z', payload: { amount: 5 } });
+    const refused = await fetch(`${t.url}/v1/records`, { method: 'POST', headers: headers(t.id), body: record('r-1', 'order.created') });
+    expect(refused.status).toBe(400);
+    expect(((await refused.json()) as { error: { message: string } }).error.message).toMatch(
+      /type: type "order.created" is not accepted by tenant refund-requests \(accepted: refund\.\*\); .*records.types in tenants\/refund-requests.yaml/,
+    );
+    for (const [id, type] of [['r-2', 'refund.requested'], ['r-3', 'flota.smoke']] as const) {
+      expect((await fetch(`${t.url}/v1/records`, { method: 'POST', headers: headers(t.id), body: record(id, type) })).status).toBe(202);
+    }
+    // Published around the API (as `aws sns publish` could): ingest refuses it and dead-letters it with the same reason.
+    const direct = fleet.publishRaw(t.id, record('r-4', 'order.created'));
+    expect(await fleet.drain(10_000)).toBe(0);
+    const letters = await fleet.deadLetters(t.id);
+    expect(letters.map((l) => [l.messageId, l.reason.startsWith('type: type "order.created" is not accepted by tenant refund-requests')])).toEqual([[direct, true]]);
+    const page = (await (await fetch(`${t.url}/v1/records`, { headers: headers(t.id) })).json()) as { items: { id: string }[] };
+    expect(page.items.map((i) => i.id)).toEqual(['r-2', 'r-3']);
   });
 
   it('dead-letters a poison message after maxReceiveCount deliveries while its batch-mates are stored once', async () => {

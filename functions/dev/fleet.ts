@@ -15,13 +15,14 @@ import { deriveCursorKey } from '../api/cursor';
 import { errorBody } from '../api/errors';
 import { createRecordQueries } from '../api/queries';
 import { throttle, TokenBucket } from '../api/rate-limit';
-import { validateRecord } from '../api/validate';
+import { validateRecordFor } from '../api/validate';
 import { createIngestHandler } from '../ingest/ingest';
 import { parseMessage } from '../ingest/parse';
 import { createPool, isDatabaseUnavailable } from '../shared/db';
 import { createLogger } from '../shared/logger';
 import { FlotaMetrics } from '../shared/metrics';
 import { migrate } from '../shared/migrations';
+import { compilePolicy } from '../shared/record';
 import { SERVICE } from '../shared/telemetry';
 import { loadFleet, type TenantModel } from '../../stacks/model';
 import { ensureDatabases, insertDeadLetter, listDeadLetters, tenantDatabaseName, type StoredDeadLetter } from './dev-queries';
@@ -194,11 +195,13 @@ export async function createDevFleet(options: DevFleetOptions = {}): Promise<Dev
       await migrate(pool);
       const logger = createLogger({ service: SERVICE.ingest, tenantId: model.id });
       logger.setLogLevel(functionLogLevel);
+      const recordPolicy = compilePolicy(model.records, model.id);
       const ingest = createIngestHandler({
         pool: async () => pool,
         logger,
         metrics: new LocalMetrics({ service: SERVICE.ingest, tenantId: model.id }),
         freshnessThresholdSeconds: model.slo.freshness.withinSeconds,
+        recordPolicy,
       });
       const queue = new LocalQueue({
         queueArn: `arn:aws:sqs:${fleet.region}:000000000000:${model.names.queue}`,
@@ -208,7 +211,7 @@ export async function createDevFleet(options: DevFleetOptions = {}): Promise<Dev
         deliver: (event) => ingest(event),
         deadLetter: (letter) => insertDeadLetter(pool, letter),
         explainFailure: (record) => {
-          const outcome = parseMessage(record);
+          const outcome = parseMessage(record, recordPolicy);
           return outcome.ok ? 'ingest reported it in batchItemFailures' : outcome.rejection.reason;
         },
         onError: (line) => log(`  [${model.id}] ${line}`),
@@ -226,7 +229,7 @@ export async function createDevFleet(options: DevFleetOptions = {}): Promise<Dev
         tenantId: t.model.id,
         queries: createRecordQueries(t.pool),
         publish: async (record) => t.queue.send(JSON.stringify(record), typeof record.type === 'string' ? { recordType: record.type } : {}),
-        validateRecord,
+        validateRecord: validateRecordFor(t.model.records, t.model.id),
         cursorKey: deriveCursorKey(DEV_DEFAULTS.cursorSecret, t.model.id),
         maxBodyBytes: t.model.api.maxBodyBytes,
         isDatabaseUnavailable,

@@ -8,6 +8,7 @@ import { loadIngestConfig } from '../shared/config';
 import { getPool } from '../shared/db';
 import { createLogger } from '../shared/logger';
 import { FlotaMetrics } from '../shared/metrics';
+import { compilePolicy } from '../shared/record';
 import { SERVICE } from '../shared/telemetry';
 import { createIngestHandler, type IngestHandler } from './ingest';
 
@@ -21,6 +22,7 @@ export const handler = (event: SQSEvent, context: Context): Promise<SQSBatchResp
       logger: createLogger({ service: SERVICE.ingest, tenantId: config.tenantId }),
       metrics: new FlotaMetrics({ service: SERVICE.ingest, tenantId: config.tenantId }),
       freshnessThresholdSeconds: config.freshnessThresholdSeconds,
+      recordPolicy: compilePolicy(config.records, config.tenantId),
     });
   }
   return ingest(event, context);

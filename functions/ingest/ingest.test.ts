@@ -2,7 +2,7 @@ import type { SQSEvent } from 'aws-lambda';
 import { createPool } from '../shared/db';
 import { createLogger } from '../shared/logger';
 import { FlotaMetrics } from '../shared/metrics';
-import { MAX_PAYLOAD_BYTES } from '../shared/record';
+import { compilePolicy, MAX_PAYLOAD_BYTES } from '../shared/record';
 import { captureOutput, type CapturedOutput } from '../test/capture-output';
 import { useTestDatabase } from '../test/use-database';
 import { recordBody, sqsEvent, sqsMessage } from '../test/sqs-event';
@@ -144,6 +144,25 @@ describe('ingest handler', () => {
     expect(await handlerFor(db.pool)(event)).toEqual({ batchItemFailures: [{ itemIdentifier: 'm-big' }] });
     expect(await storedIds()).toEqual(['small']);
     expect(output.logs().find((l) => l.messageId === 'm-big')?.reason).toMatch(/payload must be at most 204800 bytes/);
+  });
+
+  it("applies the tenant's record policy: other types and payloads over its limit are rejected alone, with the fix", async () => {
+    const recordPolicy = compilePolicy({ types: ['test.event', 'order.*'], maxPayloadBytes: 1024 }, TENANT);
+    const event = sqsEvent([
+      { body: recordBody('exact'), messageId: 'm-exact' },
+      { body: recordBody('prefixed', { type: 'order.paid' }), messageId: 'm-prefixed' },
+      { body: recordBody('other-type', { type: 'refund.issued' }), messageId: 'm-other-type' },
+      { body: recordBody('too-big', { payload: { note: 'x'.repeat(1100) } }), messageId: 'm-too-big' },
+    ]);
+    const response = await handlerFor(db.pool, { recordPolicy })(event);
+    expect(response.batchItemFailures.map((f) => f.itemIdentifier).sort()).toEqual(['m-other-type', 'm-too-big']);
+    expect(await storedIds()).toEqual(['exact', 'prefixed']);
+    const reason = (messageId: string) => output.logs().find((l) => l.message === 'record rejected' && l.messageId === messageId);
+    expect(reason('m-other-type')).toMatchObject({
+      recordId: 'other-type',
+      reason: `type: type "refund.issued" is not accepted by tenant ${TENANT} (accepted: test.event, order.*); publish one of those types, or add it to records.types in tenants/${TENANT}.yaml`,
+    });
+    expect(reason('m-too-big')?.reason).toMatch(/^payload: payload is 1\d{3} bytes as JSON; tenant acme accepts at most 1024 \(records.maxPayloadBytes in tenants\/acme.yaml\)$/);
   });
 
   it('rejects all messages of an all-bad batch individually instead of failing the batch', async () => {

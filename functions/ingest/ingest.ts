@@ -13,6 +13,7 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import type { Pool } from 'pg';
 import { invalidateCredentials, isAuthenticationFailure, isDatabaseUnavailable } from '../shared/db';
 import type { FlotaMetrics } from '../shared/metrics';
+import type { PolicyCheck } from '../shared/record';
 import { INGEST_METRIC } from '../shared/telemetry';
 import { parseMessage, uniqueById, type AcceptedMessage, type Rejection } from './parse';
 import { storeRecords, type StoreOptions } from './store';
@@ -29,6 +30,8 @@ export interface IngestDeps {
   now?: () => number;
   /** Storage tuning (the benchmark measures the INSERT path alone with `copyMinBatch: Infinity`). */
   storeOptions?: StoreOptions;
+  /** The tenant's record policy (manifest `records`, compiled with compilePolicy). Default: the record schema alone. */
+  recordPolicy?: PolicyCheck;
 }
 
 /** Thrown by the record step for an invalid message; Powertools turns it into a batch item failure. */
@@ -46,12 +49,13 @@ export type IngestHandler = (event: SQSEvent, context?: Context) => Promise<SQSB
 export function createIngestHandler(deps: IngestDeps): IngestHandler {
   const now = deps.now ?? Date.now;
   const lagLimitMs = deps.freshnessThresholdSeconds * 1000;
+  const policy = deps.recordPolicy;
 
   return async (event, context) => {
     const accepted: AcceptedMessage[] = [];
     const rejected: Rejection[] = [];
     const validate = (message: SQSRecord): void => {
-      const outcome = parseMessage(message);
+      const outcome = parseMessage(message, policy);
       if (!outcome.ok) {
         rejected.push(outcome.rejection);
         throw new RecordRejectedError(outcome.rejection.reason);

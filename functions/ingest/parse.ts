@@ -3,7 +3,7 @@
  * report. No I/O, so tests call it directly.
  */
 import type { SQSRecord } from 'aws-lambda';
-import { describeIssues, payloadJson, RecordSchema, type RecordInput } from '../shared/record';
+import { describeIssues, payloadJson, RecordSchema, type PolicyCheck, type RecordInput } from '../shared/record';
 
 /** A message whose body is a valid record. */
 export interface AcceptedMessage {
@@ -26,8 +26,8 @@ export interface Rejection {
 
 export type ParseOutcome = { ok: true; message: AcceptedMessage } | { ok: false; rejection: Rejection };
 
-/** Validates one SQS message. Never throws. */
-export function parseMessage(message: SQSRecord): ParseOutcome {
+/** Validates one SQS message against the record schema and, when given, its tenant's policy. Never throws. */
+export function parseMessage(message: SQSRecord, policy?: PolicyCheck): ParseOutcome {
   const { messageId, body } = message;
   if (typeof body !== 'string' || body.trim() === '') {
     return reject(messageId, 'body is empty: publish the record JSON as the SNS message (raw message delivery)');
@@ -55,15 +55,12 @@ export function parseMessage(message: SQSRecord): ParseOutcome {
     const recordId = typeof (json as { id?: unknown } | null)?.id === 'string' ? (json as { id: string }).id : undefined;
     return reject(messageId, describeIssues(result.error, json).join('; '), recordId);
   }
-  return {
-    ok: true,
-    message: {
-      messageId,
-      record: result.data,
-      payloadJson: payloadJson(result.data.payload),
-      sentAt: sentTimestamp(message),
-    },
-  };
+  const payloadText = payloadJson(result.data.payload);
+  const violations = policy?.(result.data, payloadText);
+  if (violations !== undefined && violations.length > 0) {
+    return reject(messageId, violations.map((v) => `${v.path}: ${v.message}`).join('; '), result.data.id);
+  }
+  return { ok: true, message: { messageId, record: result.data, payloadJson: payloadText, sentAt: sentTimestamp(message) } };
 }
 
 /**

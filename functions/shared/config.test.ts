@@ -1,4 +1,5 @@
 import { ConfigError, loadApiConfig, loadDatabaseConfig, loadIngestConfig, loadTenantId } from './config';
+import { MAX_PAYLOAD_BYTES } from './record';
 
 const rds = {
   FLOTA_DB_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds!db-1234',
@@ -65,7 +66,26 @@ describe('function configs', () => {
     expect(loadIngestConfig({ FLOTA_TENANT_ID: 'acme', FLOTA_FRESHNESS_THRESHOLD_S: '300' })).toEqual({
       tenantId: 'acme',
       freshnessThresholdSeconds: 300,
+      records: { types: null, maxPayloadBytes: MAX_PAYLOAD_BYTES },
     });
+  });
+
+  it("reads the tenant's record policy (FLOTA_RECORD_TYPES, FLOTA_MAX_PAYLOAD_BYTES)", () => {
+    const env = { FLOTA_TENANT_ID: 'acme', FLOTA_FRESHNESS_THRESHOLD_S: '300' };
+    expect(loadIngestConfig({ ...env, FLOTA_RECORD_TYPES: '["order.created","order.payment.*"]', FLOTA_MAX_PAYLOAD_BYTES: '65536' }).records).toEqual({
+      types: ['order.created', 'order.payment.*'],
+      maxPayloadBytes: 65536,
+    });
+  });
+
+  it.each([
+    [{ FLOTA_RECORD_TYPES: 'order.created' }, /FLOTA_RECORD_TYPES="order.created" must be a JSON array of record types, e\.g\. \["order.created"/],
+    [{ FLOTA_RECORD_TYPES: '{"a":1}' }, /FLOTA_RECORD_TYPES="\{\\"a\\":1\}" must be a JSON array of record types/],
+    [{ FLOTA_RECORD_TYPES: '[]' }, /FLOTA_RECORD_TYPES="\[\]" must list at least one type \(unset it to accept any type\)/],
+    [{ FLOTA_MAX_PAYLOAD_BYTES: '204801' }, /FLOTA_MAX_PAYLOAD_BYTES="204801" must be at most 204800/],
+    [{ FLOTA_MAX_PAYLOAD_BYTES: '0' }, /FLOTA_MAX_PAYLOAD_BYTES="0" must be > 0/],
+  ])('fails on a malformed record policy %j naming it', (override, message) => {
+    expect(() => loadIngestConfig({ FLOTA_TENANT_ID: 'acme', FLOTA_FRESHNESS_THRESHOLD_S: '300', ...override })).toThrow(message);
   });
 
   it('fails if the freshness threshold is missing', () => {
@@ -80,7 +100,13 @@ describe('function configs', () => {
         FLOTA_LATENCY_THRESHOLD_MS: '250',
         FLOTA_MAX_BODY_BYTES: '262144',
       }),
-    ).toEqual({ tenantId: 'acme', topicArn: 'arn:aws:sns:eu-west-1:123456789012:flota-acme', latencyThresholdMs: 250, maxBodyBytes: 262144 });
+    ).toEqual({
+      tenantId: 'acme',
+      topicArn: 'arn:aws:sns:eu-west-1:123456789012:flota-acme',
+      latencyThresholdMs: 250,
+      maxBodyBytes: 262144,
+      records: { types: null, maxPayloadBytes: MAX_PAYLOAD_BYTES },
+    });
   });
 
   it('fails on a malformed tenant id', () => {

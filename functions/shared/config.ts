@@ -4,6 +4,7 @@
  * `undefined` deep inside a query.
  */
 import * as z from 'zod'; // namespace import: lets esbuild drop zod's unused parts (~370 KB, incl. all locales) from the Lambda bundles
+import { ANY_RECORD, MAX_PAYLOAD_BYTES, MAX_RECORD_TYPE_LENGTH, type RecordPolicy } from './record';
 import { FUNCTION_ENV } from './telemetry';
 
 /** Thrown when the function environment is incomplete or malformed. */
@@ -20,6 +21,24 @@ const nonEmpty = z.string().trim().min(1, { error: 'must not be empty' });
 const positiveInt = z.coerce.number().int({ error: 'must be an integer' }).positive({ error: 'must be > 0' });
 const port = z.coerce.number().int({ error: 'must be an integer' }).min(1).max(65535);
 const tenantId = nonEmpty.regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, { error: 'must be a tenant id (letters, digits, - and _)' });
+const payloadLimit = positiveInt.max(MAX_PAYLOAD_BYTES, { error: `must be at most ${MAX_PAYLOAD_BYTES}` });
+/** FLOTA_RECORD_TYPES: a JSON array of 1..100 type names (a trailing `*` = prefix match), as the tenant stack writes it. */
+const recordTypes = z
+  .string()
+  .transform((raw, context) => {
+    try {
+      return JSON.parse(raw) as unknown;
+    } catch {
+      context.addIssue({ code: 'custom', message: 'must be a JSON array of record types, e.g. ["order.created","order.payment.*"]' });
+      return z.NEVER;
+    }
+  })
+  .pipe(
+    z
+      .array(z.string().min(1).max(MAX_RECORD_TYPE_LENGTH), { error: 'must be a JSON array of record types, e.g. ["order.created","order.payment.*"]' })
+      .min(1, { error: 'must list at least one type (unset it to accept any type)' })
+      .max(100),
+  );
 
 /** Where and how to connect to the tenant database. */
 export type DatabaseConfig =
@@ -66,14 +85,17 @@ export interface IngestConfig {
   tenantId: string;
   /** Records whose publish→commit lag exceeds this count as StaleRecords. */
   freshnessThresholdSeconds: number;
+  /** What this tenant accepts beyond the record schema. */
+  records: RecordPolicy;
 }
 
 export function loadIngestConfig(env: Env = process.env): IngestConfig {
   const problems: string[] = [];
   const id = read(env, FUNCTION_ENV.tenantId, tenantId, problems);
   const freshness = read(env, FUNCTION_ENV.freshnessThresholdSeconds, positiveInt, problems);
+  const records = readRecordPolicy(env, problems);
   if (problems.length > 0) throw new ConfigError(problems);
-  return { tenantId: id!, freshnessThresholdSeconds: freshness! };
+  return { tenantId: id!, freshnessThresholdSeconds: freshness!, records };
 }
 
 /** Settings of the API function. */
@@ -84,6 +106,8 @@ export interface ApiConfig {
   latencyThresholdMs: number;
   /** Largest accepted request body. */
   maxBodyBytes: number;
+  /** What this tenant accepts beyond the record schema (POST is checked like ingest checks messages). */
+  records: RecordPolicy;
 }
 
 export function loadApiConfig(env: Env = process.env): ApiConfig {
@@ -92,8 +116,17 @@ export function loadApiConfig(env: Env = process.env): ApiConfig {
   const topicArn = read(env, FUNCTION_ENV.topicArn, nonEmpty, problems);
   const latency = read(env, FUNCTION_ENV.latencyThresholdMs, positiveInt, problems);
   const maxBody = read(env, FUNCTION_ENV.maxBodyBytes, positiveInt, problems);
+  const records = readRecordPolicy(env, problems);
   if (problems.length > 0) throw new ConfigError(problems);
-  return { tenantId: id!, topicArn: topicArn!, latencyThresholdMs: latency!, maxBodyBytes: maxBody! };
+  return { tenantId: id!, topicArn: topicArn!, latencyThresholdMs: latency!, maxBodyBytes: maxBody!, records };
+}
+
+/** FLOTA_RECORD_TYPES (unset: any type) and FLOTA_MAX_PAYLOAD_BYTES (unset: the schema's limit). */
+function readRecordPolicy(env: Env, problems: string[]): RecordPolicy {
+  const unset = (name: string) => env[name] === undefined || env[name]!.trim() === '';
+  const types = unset(FUNCTION_ENV.recordTypes) ? null : read(env, FUNCTION_ENV.recordTypes, recordTypes, problems);
+  const maxPayloadBytes = read(env, FUNCTION_ENV.maxPayloadBytes, payloadLimit, problems, ANY_RECORD.maxPayloadBytes);
+  return { types: types ?? null, maxPayloadBytes: maxPayloadBytes ?? ANY_RECORD.maxPayloadBytes };
 }
 
 /** Settings of the migrate function (tenant id only labels logs). */

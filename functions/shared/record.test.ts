@@ -1,4 +1,4 @@
-import { describeIssues, hasJsonbUnsafeEscape, MAX_PAYLOAD_BYTES, RecordSchema, toStoredRecord } from './record';
+import { ANY_RECORD, compilePolicy, SMOKE_RECORD_TYPE, describeIssues, hasJsonbUnsafeEscape, MAX_PAYLOAD_BYTES, RecordSchema, toStoredRecord } from './record';
 
 const valid = { id: 'order-42', type: 'order.created', occurredAt: '2026-11-26T09:00:00Z', payload: { total: 12.5 } };
 
@@ -93,5 +93,46 @@ describe('toStoredRecord', () => {
       publishedAt: null,
       ingestedAt: '2026-11-26T09:00:01.000Z',
     });
+  });
+});
+
+describe('compilePolicy (a tenant\'s manifest `records`)', () => {
+  const check = compilePolicy({ types: ['order.created', 'order.payment.*'], maxPayloadBytes: 100 }, 'acme');
+
+  it('accepts exact types and prefix matches, refuses the rest naming the tenant file and the accepted list', () => {
+    expect(check({ type: 'order.created' }, '{}')).toEqual([]);
+    expect(check({ type: 'order.payment.captured' }, '{}')).toEqual([]);
+    expect(check({ type: 'order.payment.' }, '{}')).toEqual([]);
+    expect(check({ type: 'order.created.v2' }, '{}')).toEqual([
+      {
+        path: 'type',
+        message:
+          'type "order.created.v2" is not accepted by tenant acme (accepted: order.created, order.payment.*); publish one of those types, or add it to records.types in tenants/acme.yaml',
+      },
+    ]);
+    expect(check({ type: 'order.paymentX' }, '{}').map((v) => v.path)).toEqual(['type']);
+  });
+
+  it('measures payloads in UTF-8 bytes against the tenant limit', () => {
+    const ascii = JSON.stringify({ note: 'x'.repeat(100 - 11) }); // exactly 100 bytes
+    expect(Buffer.byteLength(ascii)).toBe(100);
+    expect(check({ type: 'order.created' }, ascii)).toEqual([]);
+    const multibyte = JSON.stringify({ note: 'é'.repeat(45) }); // 45 characters, 90 bytes of é + 11
+    expect(check({ type: 'order.created' }, multibyte)).toEqual([
+      { path: 'payload', message: 'payload is 101 bytes as JSON; tenant acme accepts at most 100 (records.maxPayloadBytes in tenants/acme.yaml)' },
+    ]);
+  });
+
+  it('reports both problems of one record', () => {
+    expect(check({ type: 'refund' }, JSON.stringify({ note: 'x'.repeat(200) })).map((v) => v.path)).toEqual(['type', 'payload']);
+  });
+
+  it('exempts the smoke test\'s records, so a tenant policy never fails its own post-deploy smoke test', () => {
+    expect(check({ type: SMOKE_RECORD_TYPE }, JSON.stringify({ note: 'x'.repeat(200) }))).toEqual([]);
+  });
+
+  it('accepts everything the schema accepts when the tenant set nothing', () => {
+    const any = compilePolicy(ANY_RECORD, 'acme');
+    expect(any({ type: 'anything.at.all' }, JSON.stringify({ big: 'x'.repeat(MAX_PAYLOAD_BYTES - 20) }))).toEqual([]);
   });
 });

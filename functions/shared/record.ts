@@ -200,3 +200,76 @@ function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
 function truncate(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
+
+/**
+ * What one tenant accepts beyond {@link RecordSchema} (manifest `records` in tenants/<id>.yaml, carried to the functions
+ * as FLOTA_RECORD_TYPES / FLOTA_MAX_PAYLOAD_BYTES). A tenant can only tighten the schema, never loosen it.
+ */
+export interface RecordPolicy {
+  /** Accepted record types; an entry ending in `*` is a prefix match (`order.*`). Null: any type. */
+  readonly types: readonly string[] | null;
+  /** Largest accepted payload, UTF-8 bytes of its JSON (≤ {@link MAX_PAYLOAD_BYTES}). */
+  readonly maxPayloadBytes: number;
+}
+
+/**
+ * Type of the records `flota smoke` publishes after every deploy. Exempt from tenant policies (not from the schema), so a
+ * tenant's `records.types` can never make its own post-deploy smoke test fail.
+ */
+export const SMOKE_RECORD_TYPE = 'flota.smoke';
+
+/** The fleet-wide schema alone: any type, payloads up to {@link MAX_PAYLOAD_BYTES}. */
+export const ANY_RECORD: RecordPolicy = { types: null, maxPayloadBytes: MAX_PAYLOAD_BYTES };
+
+/** One way a schema-valid record breaks its tenant's policy (same shape as a zod issue's path + message). */
+export interface PolicyViolation {
+  readonly path: 'type' | 'payload';
+  /** What is wrong and how to fix it, e.g. `type "refund.issued" is not accepted by tenant acme (accepted: …); …`. */
+  readonly message: string;
+}
+
+/** Checks records against a tenant's policy; built once per container (exact types in a Set, prefixes in a list). */
+export type PolicyCheck = (record: Pick<RecordInput, 'type'>, payloadJson: string) => PolicyViolation[];
+
+const NO_VIOLATIONS: PolicyViolation[] = [];
+
+export function compilePolicy(policy: RecordPolicy, tenantId: string): PolicyCheck {
+  const manifest = `tenants/${tenantId}.yaml`;
+  const exact = new Set<string>();
+  const prefixes: string[] = [];
+  for (const entry of policy.types ?? []) {
+    if (entry.endsWith('*')) prefixes.push(entry.slice(0, -1));
+    else exact.add(entry);
+  }
+  const accepted = policy.types === null ? '' : truncate(policy.types.join(', '), 200);
+  const limited = policy.maxPayloadBytes < MAX_PAYLOAD_BYTES;
+  if (policy.types === null && !limited) return () => NO_VIOLATIONS;
+  const typeAccepted = (type: string) => policy.types === null || exact.has(type) || prefixes.some((prefix) => type.startsWith(prefix));
+
+  return (record, payloadJson) => {
+    if (record.type === SMOKE_RECORD_TYPE) return NO_VIOLATIONS;
+    let violations = NO_VIOLATIONS;
+    if (!typeAccepted(record.type)) {
+      violations = [
+        {
+          path: 'type',
+          message: `type ${truncate(JSON.stringify(record.type), 70)} is not accepted by tenant ${tenantId} (accepted: ${accepted}); publish one of those types, or add it to records.types in ${manifest}`,
+        },
+      ];
+    }
+    // Byte length only when the tenant set a lower limit than the schema's (which the schema already enforced).
+    if (limited && payloadJson.length > policy.maxPayloadBytes / 3) {
+      const bytes = Buffer.byteLength(payloadJson, 'utf8');
+      if (bytes > policy.maxPayloadBytes) {
+        violations = [
+          ...violations,
+          {
+            path: 'payload',
+            message: `payload is ${bytes} bytes as JSON; tenant ${tenantId} accepts at most ${policy.maxPayloadBytes} (records.maxPayloadBytes in ${manifest})`,
+          },
+        ];
+      }
+    }
+    return violations;
+  };
+}
