@@ -164,12 +164,13 @@ async function main(): Promise<void> {
   try {
     await migrate(pool);
     const pgVersion = (await pool.query<{ v: string }>(`SELECT current_setting('server_version') AS v`)).rows[0]!.v;
+    const recordPolicy = compilePolicy(ANY_RECORD, 'bench'); // as handler.ts does for a tenant without `records`
     const ingest = createIngestHandler({
       pool: async () => pool,
       logger: createLogger({ service: 'ingest', tenantId: 'bench' }),
       metrics: new FlotaMetrics({ service: 'ingest', tenantId: 'bench' }),
       freshnessThresholdSeconds: 300,
-      recordPolicy: compilePolicy(ANY_RECORD, 'bench'), // as handler.ts does for a tenant without `records`
+      recordPolicy,
     });
     // The same handler forced onto its INSERT … ON CONFLICT path (what redeliveries and batches under 100 use).
     const ingestInsert = createIngestHandler({
@@ -177,7 +178,7 @@ async function main(): Promise<void> {
       logger: createLogger({ service: 'ingest', tenantId: 'bench' }),
       metrics: new FlotaMetrics({ service: 'ingest', tenantId: 'bench' }),
       freshnessThresholdSeconds: 300,
-      recordPolicy: compilePolicy(ANY_RECORD, 'bench'),
+      recordPolicy,
       storeOptions: { copyMinBatch: Number.POSITIVE_INFINITY },
     });
 

@@ -1,4 +1,4 @@
-import { ANY_RECORD, compilePolicy, describeIssues, payloadJson, RecordSchema, type RecordPolicy } from '../shared/record';
+import { ANY_RECORD, compilePolicy, describeIssues, describeViolation, payloadJson, RecordSchema, type RecordPolicy } from '../shared/record';
 import type { ValidateRecord } from './app';
 
 /**
@@ -20,7 +20,7 @@ export function validateRecordFor(policy: RecordPolicy, tenantId: string): Valid
     if (violations.length > 0) {
       return {
         ok: false,
-        messages: violations.map((v) => `${v.path}: ${v.message}`),
+        messages: violations.map(describeViolation),
         issues: violations.map((v) => ({ path: v.path, message: v.message })),
       };
     }

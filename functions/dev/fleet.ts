@@ -111,7 +111,6 @@ export interface DevFleet {
  */
 export class LocalMetrics extends FlotaMetrics {
   override add(): void {}
-  override publish(): void {}
 }
 
 interface RunningTenant {

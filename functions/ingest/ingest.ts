@@ -49,13 +49,12 @@ export type IngestHandler = (event: SQSEvent, context?: Context) => Promise<SQSB
 export function createIngestHandler(deps: IngestDeps): IngestHandler {
   const now = deps.now ?? Date.now;
   const lagLimitMs = deps.freshnessThresholdSeconds * 1000;
-  const policy = deps.recordPolicy;
 
   return async (event, context) => {
     const accepted: AcceptedMessage[] = [];
     const rejected: Rejection[] = [];
     const validate = (message: SQSRecord): void => {
-      const outcome = parseMessage(message, policy);
+      const outcome = parseMessage(message, deps.recordPolicy);
       if (!outcome.ok) {
         rejected.push(outcome.rejection);
         throw new RecordRejectedError(outcome.rejection.reason);

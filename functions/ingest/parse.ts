@@ -3,7 +3,7 @@
  * report. No I/O, so tests call it directly.
  */
 import type { SQSRecord } from 'aws-lambda';
-import { describeIssues, payloadJson, RecordSchema, type PolicyCheck, type RecordInput } from '../shared/record';
+import { describeIssues, describeViolation, payloadJson, RecordSchema, type PolicyCheck, type RecordInput } from '../shared/record';
 
 /** A message whose body is a valid record. */
 export interface AcceptedMessage {
@@ -58,7 +58,7 @@ export function parseMessage(message: SQSRecord, policy?: PolicyCheck): ParseOut
   const payloadText = payloadJson(result.data.payload);
   const violations = policy?.(result.data, payloadText);
   if (violations !== undefined && violations.length > 0) {
-    return reject(messageId, violations.map((v) => `${v.path}: ${v.message}`).join('; '), result.data.id);
+    return reject(messageId, violations.map(describeViolation).join('; '), result.data.id);
   }
   return { ok: true, message: { messageId, record: result.data, payloadJson: payloadText, sentAt: sentTimestamp(message) } };
 }

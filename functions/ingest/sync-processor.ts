@@ -34,7 +34,7 @@ export class SqsSyncBatchProcessor extends BasePartialBatchProcessor {
   }
 
   /** Runs `step` on every record of `event` and returns Powertools' partial-batch response (as processPartialResponse does). */
-  run(event: SQSEvent, step: (record: SQSRecord, context?: Context) => void, options: { throwOnFullBatchFailure?: boolean; context?: Context } = {}) {
+  run(event: SQSEvent, step: Step, options: { throwOnFullBatchFailure?: boolean; context?: Context } = {}) {
     if (!Array.isArray(event?.Records)) throw new UnexpectedBatchTypeError();
     this.register(event.Records, step, options);
     this.processSync();

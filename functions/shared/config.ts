@@ -4,7 +4,7 @@
  * `undefined` deep inside a query.
  */
 import * as z from 'zod'; // namespace import: lets esbuild drop zod's unused parts (~370 KB, incl. all locales) from the Lambda bundles
-import { ANY_RECORD, MAX_PAYLOAD_BYTES, MAX_RECORD_TYPE_LENGTH, type RecordPolicy } from './record';
+import { ANY_RECORD, MAX_PAYLOAD_BYTES, MAX_RECORD_TYPE_LENGTH, MAX_RECORD_TYPES, type RecordPolicy } from './record';
 import { FUNCTION_ENV } from './telemetry';
 
 /** Thrown when the function environment is incomplete or malformed. */
@@ -22,22 +22,23 @@ const positiveInt = z.coerce.number().int({ error: 'must be an integer' }).posit
 const port = z.coerce.number().int({ error: 'must be an integer' }).min(1).max(65535);
 const tenantId = nonEmpty.regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, { error: 'must be a tenant id (letters, digits, - and _)' });
 const payloadLimit = positiveInt.max(MAX_PAYLOAD_BYTES, { error: `must be at most ${MAX_PAYLOAD_BYTES}` });
-/** FLOTA_RECORD_TYPES: a JSON array of 1..100 type names (a trailing `*` = prefix match), as the tenant stack writes it. */
+/** FLOTA_RECORD_TYPES: a JSON array of 1..MAX_RECORD_TYPES type names (a trailing `*` = prefix match), as the tenant stack writes it. */
+const NOT_A_TYPE_LIST = 'must be a JSON array of record types, e.g. ["order.created","order.payment.*"]';
 const recordTypes = z
   .string()
   .transform((raw, context) => {
     try {
       return JSON.parse(raw) as unknown;
     } catch {
-      context.addIssue({ code: 'custom', message: 'must be a JSON array of record types, e.g. ["order.created","order.payment.*"]' });
+      context.addIssue({ code: 'custom', message: NOT_A_TYPE_LIST });
       return z.NEVER;
     }
   })
   .pipe(
     z
-      .array(z.string().min(1).max(MAX_RECORD_TYPE_LENGTH), { error: 'must be a JSON array of record types, e.g. ["order.created","order.payment.*"]' })
+      .array(z.string().min(1).max(MAX_RECORD_TYPE_LENGTH), { error: NOT_A_TYPE_LIST })
       .min(1, { error: 'must list at least one type (unset it to accept any type)' })
-      .max(100),
+      .max(MAX_RECORD_TYPES),
   );
 
 /** Where and how to connect to the tenant database. */
@@ -123,8 +124,7 @@ export function loadApiConfig(env: Env = process.env): ApiConfig {
 
 /** FLOTA_RECORD_TYPES (unset: any type) and FLOTA_MAX_PAYLOAD_BYTES (unset: the schema's limit). */
 function readRecordPolicy(env: Env, problems: string[]): RecordPolicy {
-  const unset = (name: string) => env[name] === undefined || env[name]!.trim() === '';
-  const types = unset(FUNCTION_ENV.recordTypes) ? null : read(env, FUNCTION_ENV.recordTypes, recordTypes, problems);
+  const types = read<string[] | null>(env, FUNCTION_ENV.recordTypes, recordTypes, problems, null);
   const maxPayloadBytes = read(env, FUNCTION_ENV.maxPayloadBytes, payloadLimit, problems, ANY_RECORD.maxPayloadBytes);
   return { types: types ?? null, maxPayloadBytes: maxPayloadBytes ?? ANY_RECORD.maxPayloadBytes };
 }

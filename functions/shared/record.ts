@@ -18,6 +18,8 @@ export const MAX_PAYLOAD_BYTES = 200 * 1024;
 export const MAX_RECORD_ID_LENGTH = 128;
 /** Longest accepted record type. */
 export const MAX_RECORD_TYPE_LENGTH = 64;
+/** Most entries a tenant's accepted-types list (`records.types`) may have: each is checked per record, so it stays short. */
+export const MAX_RECORD_TYPES = 100;
 /** Deepest accepted nesting of objects/arrays inside payload (JSON.stringify and PostgreSQL both recurse per level). */
 export const MAX_PAYLOAD_DEPTH = 64;
 /** Allowed record id characters (safe in URLs, log lines and cursors without escaping). */
@@ -226,6 +228,11 @@ export interface PolicyViolation {
   readonly path: 'type' | 'payload';
   /** What is wrong and how to fix it, e.g. `type "refund.issued" is not accepted by tenant acme (accepted: …); …`. */
   readonly message: string;
+}
+
+/** One line per violation, `path: message` — the form describeIssues gives schema problems. */
+export function describeViolation(violation: PolicyViolation): string {
+  return `${violation.path}: ${violation.message}`;
 }
 
 /** Checks records against a tenant's policy; built once per container (exact types in a Set, prefixes in a list). */

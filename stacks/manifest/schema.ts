@@ -9,7 +9,7 @@
  * unknown tier) live in rules.ts, because they need the resolved values, not just the shape.
  */
 import { z } from 'zod';
-import { MAX_PAYLOAD_BYTES, MAX_RECORD_TYPE_LENGTH } from '../../functions/shared/record';
+import { MAX_PAYLOAD_BYTES, MAX_RECORD_TYPE_LENGTH, MAX_RECORD_TYPES } from '../../functions/shared/record';
 
 /** Error codes carried by custom zod issues so the loader can map them to stable rule codes. */
 export const CUSTOM_CODE = {
@@ -269,9 +269,6 @@ const reservedConcurrency = z
   .max(1000)
   .describe('Reserved concurrency of the API function (1..1000): bounds its database connections.');
 const apiPoolSize = z.number().int().min(2).max(4).describe('Database connections per API container (2..4).');
-
-/** Most entries a tenant's `records.types` may list (each is checked per record, so the list stays short). */
-export const MAX_RECORD_TYPES = 100;
 
 /**
  * One `records.types` entry: a record type, or a prefix match ending in `*`. Beyond its length, the entry is checked
