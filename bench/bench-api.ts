@@ -39,8 +39,8 @@ import { seedRecords } from '../functions/api/test-support';
 import { validateRecord } from '../functions/api/validate';
 import { createPool, isDatabaseUnavailable } from '../functions/shared/db';
 import { migrate } from '../functions/shared/migrations';
-import { FUNCTION_ENV } from '../functions/shared/telemetry';
-import { freePort, startEmbeddedPostgres } from '../functions/test/embedded-server';
+import { FUNCTION_ENV } from '../contract/telemetry';
+import { freePort, startEmbeddedPostgres } from '../dev/embedded-postgres';
 import { median, option, progress } from './bench-support';
 
 const ROWS = Number(option('rows', '200000'));

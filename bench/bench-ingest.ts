@@ -30,9 +30,9 @@ import { createPool } from '../functions/shared/db';
 import { createLogger } from '../functions/shared/logger';
 import { FlotaMetrics } from '../functions/shared/metrics';
 import { migrate } from '../functions/shared/migrations';
-import { ANY_RECORD, compilePolicy } from '../functions/shared/record';
-import { startEmbeddedPostgres } from '../functions/test/embedded-server';
-import { sqsEvent } from '../functions/test/sqs-event';
+import { ANY_RECORD, compilePolicy } from '../contract/record';
+import { startEmbeddedPostgres } from '../dev/embedded-postgres';
+import { sqsEvent } from '../testing/sqs-event';
 import { median, option, progress } from './bench-support';
 
 const BATCH_SIZES = [10, 100, 1000] as const;

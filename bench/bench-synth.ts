@@ -67,7 +67,7 @@ const camel = (kebab: string) => kebab.replace(/-([a-z0-9])/g, (_, c: string) =>
 function buildNaiveApp(scratch: string): string {
   fs.rmSync(scratch, { recursive: true, force: true });
   // Everything the synth path imports (the observability stack builds dashboards/ at synth time).
-  for (const dir of ['stacks', 'functions', 'dashboards']) {
+  for (const dir of ['stacks', 'fleet', 'contract', 'functions', 'dashboards']) {
     fs.cpSync(path.join(root, dir), path.join(scratch, dir), {
       recursive: true,
       filter: (src) => !src.endsWith('.test.ts') && !src.includes('__snapshots__'),

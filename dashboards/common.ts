@@ -4,9 +4,9 @@
  */
 import type * as cog from '@grafana/grafana-foundation-sdk/cog';
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
-import { cloudWatchTarget, CLOUDWATCH_DATASOURCE_UID, type MetricQuerySpec } from '../stacks/model/alerting-queries';
-import { burnRateWindows } from '../stacks/model/slo-windows';
-import type { FleetModel, TenantModel } from '../stacks/model/types';
+import { cloudWatchTarget, CLOUDWATCH_DATASOURCE_UID, type MetricQuerySpec } from '../fleet/model/cloudwatch-queries';
+import { burnRateWindows } from '../fleet/model/slo-windows';
+import type { FleetModel, TenantModel } from '../fleet/model/types';
 
 export const CLOUDWATCH_DATASOURCE: dashboard.DataSourceRef = { type: 'cloudwatch', uid: CLOUDWATCH_DATASOURCE_UID };
 /** Panels that mix CloudWatch queries with server-side expressions use Grafana's mixed data source. */

@@ -1,9 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { loadFleet } from '../stacks/model';
-import { generateFleet } from '../stacks/model/alerting-generated-fleet';
-import { CLOUDWATCH_LIMITS } from '../stacks/model/alerting-queries';
-import type { FleetModel, TenantModel } from '../stacks/model/types';
+import { loadFleet } from '../fleet/model';
+import { generateFleet } from '../fleet/model/generated-fleet';
+import { CLOUDWATCH_LIMITS } from '../fleet/model/cloudwatch-queries';
+import type { FleetModel, TenantModel } from '../fleet/model/types';
 import { buildDashboards } from './index';
 import { expectedFiles, GENERATED_DIR } from './generate';
 import { panelQueryCosts } from './query-cost';

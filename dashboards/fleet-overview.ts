@@ -6,10 +6,10 @@
 import type * as cog from '@grafana/grafana-foundation-sdk/cog';
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { PanelBuilder as TimeseriesPanel } from '@grafana/grafana-foundation-sdk/timeseries';
-import { API_METRIC, INGEST_METRIC, SERVICE } from '../functions/shared/telemetry';
-import { DASHBOARD_UID } from '../stacks/model/alerting-links';
-import { CLOUDWATCH_LIMITS, fleetMetric } from '../stacks/model/alerting-queries';
-import type { FleetModel } from '../stacks/model/types';
+import { API_METRIC, INGEST_METRIC, SERVICE } from '../contract/telemetry';
+import { DASHBOARD_UID } from '../fleet/model/dashboard-links';
+import { CLOUDWATCH_LIMITS, fleetMetric } from '../fleet/model/cloudwatch-queries';
+import type { FleetModel } from '../fleet/model/types';
 import { cw, cwExpression, CLOUDWATCH_DATASOURCE, panelIds, flotaDashboardsLink } from './common';
 import { queueSearchTerms } from './queues';
 

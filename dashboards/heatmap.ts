@@ -5,10 +5,10 @@
 import * as common from '@grafana/grafana-foundation-sdk/common';
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { PanelBuilder as HeatmapPanel } from '@grafana/grafana-foundation-sdk/heatmap';
-import { API_METRIC, INGEST_METRIC, SERVICE } from '../functions/shared/telemetry';
-import { DASHBOARD_UID } from '../stacks/model/alerting-links';
-import { tenantMetric } from '../stacks/model/alerting-queries';
-import type { FleetModel } from '../stacks/model/types';
+import { API_METRIC, INGEST_METRIC, SERVICE } from '../contract/telemetry';
+import { DASHBOARD_UID } from '../fleet/model/dashboard-links';
+import { tenantMetric } from '../fleet/model/cloudwatch-queries';
+import type { FleetModel } from '../fleet/model/types';
 import { cw, CLOUDWATCH_DATASOURCE, panelIds, TENANT_LABEL, flotaDashboardsLink } from './common';
 
 export function heatmapDashboard(fleet: FleetModel): dashboard.Dashboard {

@@ -3,8 +3,8 @@
  * deploys and what `dashboards/generate.ts` writes to dashboards/generated/ for review and manual import.
  */
 import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
-import { DASHBOARD_UID, type DashboardKey } from '../stacks/model/alerting-links';
-import type { FleetModel } from '../stacks/model/types';
+import { DASHBOARD_UID, type DashboardKey } from '../fleet/model/dashboard-links';
+import type { FleetModel } from '../fleet/model/types';
 import { fleetOverviewDashboard } from './fleet-overview';
 import { heatmapDashboard } from './heatmap';
 import { outliersDashboard } from './outliers';

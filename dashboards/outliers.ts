@@ -10,10 +10,10 @@
 import * as common from '@grafana/grafana-foundation-sdk/common';
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { PanelBuilder as TablePanel } from '@grafana/grafana-foundation-sdk/table';
-import { API_METRIC, SERVICE } from '../functions/shared/telemetry';
-import { DASHBOARD_UID, tenantDetailPath } from '../stacks/model/alerting-links';
-import { fleetMetric, planTenantSelections, tenantMetric, type TenantSelection } from '../stacks/model/alerting-queries';
-import type { FleetModel } from '../stacks/model/types';
+import { API_METRIC, SERVICE } from '../contract/telemetry';
+import { DASHBOARD_UID, tenantDetailPath } from '../fleet/model/dashboard-links';
+import { fleetMetric, planTenantSelections, tenantMetric, type TenantSelection } from '../fleet/model/cloudwatch-queries';
+import type { FleetModel } from '../fleet/model/types';
 import { cw, dataLink, math, MIXED_DATASOURCE, panelIds, reduce, TENANT_LABEL, flotaDashboardsLink } from './common';
 
 /** Per-tenant metrics per panel: p99 table = 1 per tenant + 1 fleet; error table = 2 per tenant + 2 fleet. */

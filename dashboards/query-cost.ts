@@ -3,7 +3,7 @@
  * its CloudWatch targets read (one GetMetricData call per panel) and the series it shows. Used by the 500-tenant
  * query-limit test and by `flota cost`.
  */
-import { CLOUDWATCH_LIMITS, equivalentSearch, type MetricQuerySpec } from '../stacks/model/alerting-queries';
+import { CLOUDWATCH_LIMITS, equivalentSearch, type MetricQuerySpec } from '../fleet/model/cloudwatch-queries';
 
 export interface PanelQueryCost {
   readonly title: string;

@@ -1,4 +1,4 @@
-import type { FleetModel } from '../stacks/model/types';
+import type { FleetModel } from '../fleet/model/types';
 
 /**
  * SEARCH terms that select every tenant's ingest queue, or every tenant's dead-letter queue, WITHOUT listing tenants:

@@ -7,11 +7,11 @@
 import * as common from '@grafana/grafana-foundation-sdk/common';
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { PanelBuilder as StatPanel } from '@grafana/grafana-foundation-sdk/stat';
-import { SLI } from '../functions/shared/telemetry';
-import { formatPercent, sloClasses, SLI_NAMES } from '../stacks/model/alerting';
-import { DASHBOARD_UID, tenantDetailPath } from '../stacks/model/alerting-links';
-import { planTenantSelections, tenantMetric, type TenantSelection } from '../stacks/model/alerting-queries';
-import type { FleetModel } from '../stacks/model/types';
+import { SLI } from '../contract/telemetry';
+import { formatPercent, sloClasses, SLI_NAMES } from '../fleet/model/alerting';
+import { DASHBOARD_UID, tenantDetailPath } from '../fleet/model/dashboard-links';
+import { planTenantSelections, tenantMetric, type TenantSelection } from '../fleet/model/cloudwatch-queries';
+import type { FleetModel } from '../fleet/model/types';
 import { burnRateThresholds, errorBudget, cw, dataLink, math, MIXED_DATASOURCE, panelIds, TENANT_LABEL, flotaDashboardsLink } from './common';
 
 /** Two metrics (bad, total) per tenant in one GetMetricData call of ≤ 500 metrics. */

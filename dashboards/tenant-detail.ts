@@ -7,11 +7,11 @@ import * as common from '@grafana/grafana-foundation-sdk/common';
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { PanelBuilder as StatPanel } from '@grafana/grafana-foundation-sdk/stat';
 import { PanelBuilder as TimeseriesPanel } from '@grafana/grafana-foundation-sdk/timeseries';
-import { API_METRIC, DIMENSION, INGEST_METRIC, METRICS_NAMESPACE, SERVICE, SLI } from '../functions/shared/telemetry';
-import { formatPercent, sloClasses, SLI_NAMES } from '../stacks/model/alerting';
-import { DASHBOARD_UID } from '../stacks/model/alerting-links';
-import { CLOUDWATCH_LIMITS, type MetricQuerySpec } from '../stacks/model/alerting-queries';
-import type { FleetModel } from '../stacks/model/types';
+import { API_METRIC, DIMENSION, INGEST_METRIC, METRICS_NAMESPACE, SERVICE, SLI } from '../contract/telemetry';
+import { formatPercent, sloClasses, SLI_NAMES } from '../fleet/model/alerting';
+import { DASHBOARD_UID } from '../fleet/model/dashboard-links';
+import { CLOUDWATCH_LIMITS, type MetricQuerySpec } from '../fleet/model/cloudwatch-queries';
+import type { FleetModel } from '../fleet/model/types';
 import { errorBudget, cw, cwExpression, math, MIXED_DATASOURCE, CLOUDWATCH_DATASOURCE, namePattern, panelIds, reduce, flotaDashboardsLink } from './common';
 
 const TENANT = '$tenant';

@@ -21,7 +21,7 @@ export const CONSTRUCTS_VERSION = '10.7.2'; // cdktn peer range >=10.6.0 <10.8.0
 export const NODE_VERSION = '22.23.3'; // from npm `node-<platform>-<arch>`, used only when the system Node is < 22.19
 
 const root = join(__dirname, '..');
-const SOURCES = ['bin', 'cli', 'stacks', 'functions', 'dashboards', 'tenants', 'package.json', 'tsconfig.json', 'cdktf.json'];
+const SOURCES = ['bin', 'cli', 'stacks', 'fleet', 'contract', 'functions', 'dashboards', 'tenants', 'package.json', 'tsconfig.json', 'cdktf.json'];
 /** Packages the scratch copy takes from cdktn's install instead of the repository's node_modules. */
 const REPLACED = new Set(['cdktf', '@cdktf', 'constructs', 'cdktn', '@cdktn', '.bin', '.package-lock.json']);
 

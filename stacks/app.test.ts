@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { synthesizeFleetAtomically } from './app';
-import { testFleet, testTenant } from './testing/fleet-model';
+import { testFleet, testTenant } from '../fleet/testing/fleet-model';
 import { testBundles } from './testing/test-bundles';
 
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'flota-app-test-'));

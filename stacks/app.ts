@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { App, TerraformStack } from 'cdktf';
 import type { FunctionBundles } from './assets/bundle';
-import type { FleetModel } from './model/types';
+import type { FleetModel } from '../fleet/model/types';
 import { ObservabilityStack } from './observability-stack';
 import { PlatformStack } from './platform-stack';
 import { TenantStack } from './tenant-stack';

@@ -4,7 +4,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ManifestValidationError } from './manifest/errors';
+import { ManifestValidationError } from '../fleet/manifest/errors';
 import { synthesize } from './main';
 
 const rootDir = path.resolve(__dirname, '..');

@@ -2,9 +2,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as fs from 'node:fs';
 import { App, Testing } from 'cdktf';
-import { loadFleet } from './model';
-import { sloRuleGroups } from './model/alerting';
-import type { FleetModel, TenantModel } from './model/types';
+import { loadFleet } from '../fleet/model';
+import { sloRuleGroups } from '../fleet/model/alerting';
+import type { FleetModel, TenantModel } from '../fleet/model/types';
 import { ObservabilityStack } from './observability-stack';
 import { checkAgainstSchema, GRAFANA_PROVIDER_SCHEMA, GRAFANA_RESOURCE_SCHEMA, META_ARGUMENTS } from './providers/grafana/schema';
 

@@ -4,9 +4,9 @@ import { DataAwsSecretsmanagerSecretVersion } from '@cdktf/provider-aws/lib/data
 import { DataAwsSsmParameter } from '@cdktf/provider-aws/lib/data-aws-ssm-parameter';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { buildDashboards } from '../dashboards';
-import { alertTopicArns, contactPoints, routingTree, sloRuleGroups, type ContactPointSpec, type RoutingPolicy } from './model/alerting';
-import { CLOUDWATCH_DATASOURCE_UID } from './model/alerting-queries';
-import type { FleetModel } from './model/types';
+import { alertTopicArns, contactPoints, routingTree, sloRuleGroups, type ContactPointSpec, type RoutingPolicy } from '../fleet/model/alerting';
+import { CLOUDWATCH_DATASOURCE_UID } from '../fleet/model/cloudwatch-queries';
+import type { FleetModel } from '../fleet/model/types';
 import { policyDocument } from './constructs/policy-document';
 import { addBackendAndProvider } from './constructs/stack-backend';
 import { ContactPoint, type ContactPointConfig } from './providers/grafana/contact-point';

@@ -1,4 +1,4 @@
-import { testFleet } from './testing/fleet-model';
+import { testFleet } from '../fleet/testing/fleet-model';
 import { testBundles } from './testing/test-bundles';
 import { readable } from './testing/synth';
 import { onlyResource, resourcesOf, synthesizeToTemp, type StackJson, type SynthesizedFleet } from './testing/synth';

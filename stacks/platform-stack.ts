@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { TerraformOutput, TerraformStack } from 'cdktf';
-import type { FleetModel } from './model/types';
+import type { FleetModel } from '../fleet/model/types';
 import { ApiGatewayLogging } from './constructs/api-gateway-logging';
 import { GrafanaWorkspace } from './constructs/grafana-workspace';
 import { AwsContext } from './constructs/aws-context';

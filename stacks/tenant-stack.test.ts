@@ -1,4 +1,4 @@
-import { testFleet, testTenant } from './testing/fleet-model';
+import { testFleet, testTenant } from '../fleet/testing/fleet-model';
 import { testBundles } from './testing/test-bundles';
 import {
   asList,
@@ -11,7 +11,7 @@ import {
   type StackJson,
   type SynthesizedFleet,
 } from './testing/synth';
-import type { FleetModel } from './model/types';
+import type { FleetModel } from '../fleet/model/types';
 import { migrationsChecksum } from '../functions/migrations';
 import { MigrateInputSchema } from '../functions/migrate/handler';
 

@@ -4,9 +4,9 @@ import { LambdaEventSourceMapping } from '@cdktf/provider-aws/lib/lambda-event-s
 import { LambdaInvocation } from '@cdktf/provider-aws/lib/lambda-invocation';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
-import { FUNCTION_ENV, METRICS_NAMESPACE, SERVICE } from '../functions/shared/telemetry';
+import { FUNCTION_ENV, METRICS_NAMESPACE, SERVICE } from '../contract/telemetry';
 import type { FunctionBundles } from './assets/bundle';
-import type { FleetModel, TenantModel } from './model/types';
+import type { FleetModel, TenantModel } from '../fleet/model/types';
 import { AwsContext } from './constructs/aws-context';
 import { NetworkLookup } from './constructs/network-lookup';
 import { addBackendAndProvider } from './constructs/stack-backend';

@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { run } from './cost';
 
 const TENANTS = path.join(__dirname, '..', '..', 'tenants');
-const BAD = path.join(__dirname, '..', '..', 'stacks', 'manifest', 'fixtures', 'bad', 'unknown-tier');
+const BAD = path.join(__dirname, '..', '..', 'fleet', 'manifest', 'fixtures', 'bad', 'unknown-tier');
 
 function capture() {
   let stdout = '';

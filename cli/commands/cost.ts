@@ -7,10 +7,10 @@
  */
 import { buildDashboards } from '../../dashboards';
 import { panelQueryCosts } from '../../dashboards/query-cost';
-import { loadFleet } from '../../stacks/model';
-import { ALERT_EVALUATION_BUDGET_USD, observabilityCost, PRICING, type ObservabilityCost } from '../../stacks/model/alerting-cost';
-import { generateFleet } from '../../stacks/model/alerting-generated-fleet';
-import type { FleetModel } from '../../stacks/model/types';
+import { loadFleet } from '../../fleet/model';
+import { ALERT_EVALUATION_BUDGET_USD, observabilityCost, PRICING, type ObservabilityCost } from '../../fleet/model/alerting-cost';
+import { generateFleet } from '../../fleet/model/generated-fleet';
+import type { FleetModel } from '../../fleet/model/types';
 import { parseCommandArgs, positiveNumber } from '../lib/args';
 import { formatTable, printJson, processIo, runCommand, type Io } from '../lib/output';
 

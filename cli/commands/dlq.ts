@@ -1,7 +1,7 @@
 /** `flota dlq <tenant>`: how many messages sit in a tenant's dead-letter queue, and a sample of them. Never consumes. */
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { loadFleet } from '../../stacks/model';
-import type { FleetModel, TenantModel } from '../../stacks/model/types';
+import { loadFleet } from '../../fleet/model';
+import type { FleetModel, TenantModel } from '../../fleet/model/types';
 import { parseCommandArgs, positiveNumber, UsageError, type ParsedArgs } from '../lib/args';
 import { formatTable, printJson, processIo, runCommand, type Io } from '../lib/output';
 import { PEEK_VISIBILITY_SECONDS, peekMessages, tenantQueues, type PeekedMessage } from '../lib/queues';

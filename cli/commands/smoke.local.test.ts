@@ -3,9 +3,9 @@
  * and a real PostgreSQL (the jest run's embedded server, FLOTA_TEST_PG_URL).
  */
 import { join } from 'node:path';
-import { createDevFleet, type DevFleet } from '../../functions/dev/fleet';
-import { TEST_PG_URL_ENV } from '../../functions/test/global-setup';
-import { loadFleet } from '../../stacks/model';
+import { createDevFleet, type DevFleet } from '../../dev/fleet';
+import { TEST_PG_URL_ENV } from '../../testing/global-setup';
+import { loadFleet } from '../../fleet/model';
 import { run, type SmokeDependencies } from './smoke';
 
 const tenantsDir = join(__dirname, '..', '..', 'tenants');

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { ListTopicsCommand, PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
-import { loadFleet } from '../../stacks/model';
-import type { FleetModel } from '../../stacks/model/types';
+import { loadFleet } from '../../fleet/model';
+import type { FleetModel } from '../../fleet/model/types';
 import { parseOutputsFile, run, type SmokeDependencies } from './smoke';
 
 const fleet = loadFleet(join(__dirname, '..', '..', 'tenants'));

@@ -6,8 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { ListTopicsCommand, PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { loadFleet } from '../../stacks/model';
-import type { FleetModel, TenantModel } from '../../stacks/model/types';
+import { loadFleet } from '../../fleet/model';
+import type { FleetModel, TenantModel } from '../../fleet/model/types';
 import { parseCommandArgs, positiveNumber, UsageError } from '../lib/args';
 import { formatTable, printJson, processIo, runCommand, type Io } from '../lib/output';
 import { mapLimit, smokeTenant, type HttpResult, type SmokeOptions, type SmokeResult, type SmokeTarget } from '../lib/smoke';

@@ -3,7 +3,7 @@
  * `npm start` runs it, and so does `cdktf synth` (cdktf.json `app`), which passes its output directory in CDKTF_OUTDIR.
  */
 import * as path from 'node:path';
-import { ManifestValidationError, formatError } from '../../stacks/manifest/errors';
+import { ManifestValidationError, formatError } from '../../fleet/manifest/errors';
 import { FunctionBundleError } from '../../stacks/assets/bundle';
 import { synthesize, type SynthProgress } from '../../stacks/main';
 import { parseCommandArgs } from '../lib/args';

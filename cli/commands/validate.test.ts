@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const FIXTURES = 'stacks/manifest/fixtures';
+const FIXTURES = 'fleet/manifest/fixtures';
 
 function flota(...args: string[]) {
   const result = spawnSync(process.execPath, ['bin/flota.js', 'validate', ...args], { cwd: ROOT, encoding: 'utf8' });

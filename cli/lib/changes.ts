@@ -10,7 +10,7 @@
  * | `tenants/<id>.yaml` added or modified              | `tenant-<id>` and `observability`          |
  * | `tenants/<id>.yaml` deleted (id gone at head)      | `observability`; `tenant-<id>` → `removed` |
  * | `tenants/_*.yaml` (fleet defaults)                 | every stack                                |
- * | `tenants/*.schema.json`, `tenants/*.md`            | nothing (generated from stacks/manifest)   |
+ * | `tenants/*.schema.json`, `tenants/*.md`            | nothing (generated from fleet/manifest)   |
  * | `dashboards/**`                                    | `observability`                            |
  * | docs, `*.md`, tests, fixtures, bench, `.github/**`, lint/test config, CLI commands other than synth | nothing |
  * | anything else (`stacks/**`, `functions/**`, lockfile, `cdktf.json`, `cli/**`, `bin/**`, ...) | every stack |
@@ -30,7 +30,7 @@ const TENANT_FILE = /^tenants\/([^/_][^/]*)\.ya?ml$/;
 
 /** Paths that cannot change any synthesized stack. Each entry says why. */
 const INERT: readonly { readonly pattern: RegExp; readonly why: string }[] = [
-  { pattern: /^tenants\/[^/]+\.schema\.json$/, why: 'generated from stacks/manifest, which itself triggers every stack' },
+  { pattern: /^tenants\/[^/]+\.schema\.json$/, why: 'generated from fleet/manifest, which itself triggers every stack' },
   { pattern: /^tenants\/[^/]+\.md$/, why: 'generated field reference' },
   { pattern: /\.test\.ts$/, why: 'tests do not change synthesized output' },
   { pattern: /(^|\/)(__snapshots__|fixtures)\//, why: 'test data' },

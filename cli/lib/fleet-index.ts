@@ -5,9 +5,9 @@
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { MAX_DEPLOY_WAVES } from '../../stacks/manifest/schema';
-import { loadFleet } from '../../stacks/model';
-import type { FleetModel } from '../../stacks/model/types';
+import { MAX_DEPLOY_WAVES } from '../../fleet/manifest/schema';
+import { loadFleet } from '../../fleet/model';
+import type { FleetModel } from '../../fleet/model/types';
 import { listFilesAt, readFileAt, resolveCommit } from './git';
 
 /** Deploy workflow jobs exist for waves 1..MAX_WAVES (.github/workflows/deploy.yml); the manifest schema enforces it. */

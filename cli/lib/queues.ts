@@ -14,7 +14,7 @@ import {
   ReceiveMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import type { TenantModel } from '../../stacks/model/types';
+import type { TenantModel } from '../../fleet/model/types';
 
 export interface QueueInfo {
   readonly name: string;

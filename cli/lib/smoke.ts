@@ -4,7 +4,7 @@
  * the command wires a publisher and an HTTP reader for AWS or for the local dev fleet.
  */
 import { isDeepStrictEqual } from 'node:util';
-import { SMOKE_RECORD_TYPE } from '../../functions/shared/record';
+import { SMOKE_RECORD_TYPE } from '../../contract/record';
 
 export interface SmokeRecord {
   readonly id: string;
@@ -48,7 +48,7 @@ export interface SmokeResult {
   readonly error?: string;
 }
 
-/** Defined with the record schema: tenant record policies exempt it (functions/shared/record.ts). */
+/** Defined with the record schema: tenant record policies exempt it (contract/record.ts). */
 export { SMOKE_RECORD_TYPE };
 
 export function smokeRecord(tenant: string, nonce: string, occurredAt: Date): SmokeRecord {

@@ -8,7 +8,7 @@ import { createSnsPublisher } from './publisher';
 import { createRecordQueries } from './queries';
 import { throttle, TokenBucket } from './rate-limit';
 import { seedRecords } from './test-support';
-import { useTestDatabase } from '../test/use-database';
+import { useTestDatabase } from '../../testing/use-database';
 import { validateRecord, validateRecordFor } from './validate';
 import { storeRecords } from '../ingest/store';
 import { isDatabaseUnavailable } from '../shared/db';

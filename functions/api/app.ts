@@ -6,7 +6,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { ApiError, errorBody } from './errors';
 import { encodeCursor } from './cursor';
 import { parseListQuery } from './params';
-import { isRecordId } from '../shared/record';
+import { isRecordId } from '../../contract/record';
 import { DatabaseTimeoutError, type RecordQueries } from './queries';
 
 /** What one request looked like, for the metrics sink (Requests, ClientErrors, ServerErrors, SlowRequests, Latency). */

@@ -4,8 +4,8 @@ import type { LambdaContext, LambdaEvent } from 'hono/aws-lambda';
 import getRecordsEvent from '../events/api-get-records.json';
 import postRecordEvent from '../events/api-post-record.json';
 import { seedRecords } from './test-support';
-import { createTestDatabase, type TestDatabase } from '../test/database';
-import { FUNCTION_ENV } from '../shared/telemetry';
+import { createTestDatabase, type TestDatabase } from '../../testing/database';
+import { FUNCTION_ENV } from '../../contract/telemetry';
 
 type Handler = (event: LambdaEvent, context: LambdaContext) => Promise<{ statusCode: number; body: string; multiValueHeaders?: Record<string, string[]> }>;
 

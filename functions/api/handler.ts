@@ -14,7 +14,7 @@ import { loadApiConfig } from '../shared/config';
 import { getPool, isDatabaseUnavailable, SECRET_MAX_AGE_SECONDS } from '../shared/db';
 import { createLogger } from '../shared/logger';
 import { FlotaMetrics } from '../shared/metrics';
-import { FUNCTION_ENV, SERVICE } from '../shared/telemetry';
+import { FUNCTION_ENV, SERVICE } from '../../contract/telemetry';
 
 /** Optional base secret for cursor keys (tests, local runs); see {@link cursorKey}. */
 export const CURSOR_SECRET_ENV = 'FLOTA_CURSOR_SECRET';

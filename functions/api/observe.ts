@@ -1,4 +1,4 @@
-import { API_METRIC } from '../shared/telemetry';
+import { API_METRIC } from '../../contract/telemetry';
 import type { FlotaMetrics } from '../shared/metrics';
 import type { RequestObservation } from './app';
 

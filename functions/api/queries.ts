@@ -1,5 +1,5 @@
 import type { CustomTypesConfig, Pool, QueryArrayConfig } from 'pg';
-import { RECORD_COLUMNS, toStoredRecord, type RecordRow, type StoredRecord } from '../shared/record';
+import { RECORD_COLUMNS, toStoredRecord, type RecordRow, type StoredRecord } from '../../contract/record';
 import type { ListRecordsQuery } from './params';
 
 /**

@@ -1,4 +1,4 @@
-import { ANY_RECORD, compilePolicy, describeIssues, describeViolation, payloadJson, RecordSchema, type RecordPolicy } from '../shared/record';
+import { ANY_RECORD, compilePolicy, describeIssues, describeViolation, payloadJson, RecordSchema, type RecordPolicy } from '../../contract/record';
 import type { ValidateRecord } from './app';
 
 /**

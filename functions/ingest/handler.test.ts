@@ -1,8 +1,8 @@
 import type { Context, SQSEvent } from 'aws-lambda';
 import { closePool } from '../shared/db';
 import okFixture from '../events/sqs-raw-sns.json';
-import { captureOutput, type CapturedOutput } from '../test/capture-output';
-import { createTestDatabase, type TestDatabase } from '../test/database';
+import { captureOutput, type CapturedOutput } from '../../testing/capture-output';
+import { createTestDatabase, type TestDatabase } from '../../testing/database';
 
 let db: TestDatabase;
 let output: CapturedOutput;

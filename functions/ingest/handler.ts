@@ -8,8 +8,8 @@ import { loadIngestConfig } from '../shared/config';
 import { getPool } from '../shared/db';
 import { createLogger } from '../shared/logger';
 import { FlotaMetrics } from '../shared/metrics';
-import { compilePolicy } from '../shared/record';
-import { SERVICE } from '../shared/telemetry';
+import { compilePolicy } from '../../contract/record';
+import { SERVICE } from '../../contract/telemetry';
 import { createIngestHandler, type IngestHandler } from './ingest';
 
 let ingest: IngestHandler | undefined;

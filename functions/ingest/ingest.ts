@@ -13,8 +13,8 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import type { Pool } from 'pg';
 import { invalidateCredentials, isAuthenticationFailure, isDatabaseUnavailable } from '../shared/db';
 import type { FlotaMetrics } from '../shared/metrics';
-import type { PolicyCheck } from '../shared/record';
-import { INGEST_METRIC } from '../shared/telemetry';
+import type { PolicyCheck } from '../../contract/record';
+import { INGEST_METRIC } from '../../contract/telemetry';
 import { parseMessage, uniqueById, type AcceptedMessage, type Rejection } from './parse';
 import { storeRecords, type StoreOptions } from './store';
 import { SqsSyncBatchProcessor } from './sync-processor';

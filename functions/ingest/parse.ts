@@ -3,7 +3,7 @@
  * report. No I/O, so tests call it directly.
  */
 import type { SQSRecord } from 'aws-lambda';
-import { describeIssues, describeViolation, payloadJson, RecordSchema, type PolicyCheck, type RecordInput } from '../shared/record';
+import { describeIssues, describeViolation, payloadJson, RecordSchema, type PolicyCheck, type RecordInput } from '../../contract/record';
 
 /** A message whose body is a valid record. */
 export interface AcceptedMessage {

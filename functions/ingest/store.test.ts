@@ -1,5 +1,5 @@
-import { useTestDatabase } from '../test/use-database';
-import { createTestDatabase } from '../test/database';
+import { useTestDatabase } from '../../testing/use-database';
+import { createTestDatabase } from '../../testing/database';
 import type { AcceptedMessage } from './parse';
 import { createPool } from '../shared/db';
 import { COPY_MIN_BATCH, storeRecords } from './store';

@@ -1,6 +1,6 @@
 import { FullBatchFailureError, UnexpectedBatchTypeError } from '@aws-lambda-powertools/batch';
 import type { SQSEvent } from 'aws-lambda';
-import { sqsEvent } from '../test/sqs-event';
+import { sqsEvent } from '../../testing/sqs-event';
 import { SqsSyncBatchProcessor } from './sync-processor';
 
 const event = sqsEvent([

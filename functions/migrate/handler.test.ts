@@ -1,6 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { migrationNames, migrationsChecksum } from '../migrations';
-import { createTestDatabase, type TestDatabase } from '../test/database';
+import { createTestDatabase, type TestDatabase } from '../../testing/database';
 import { createMigrateHandler } from './handler';
 
 let db: TestDatabase;

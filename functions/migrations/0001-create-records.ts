@@ -2,7 +2,7 @@
  * The tenant's records. PRIMARY KEY (id) on the client's idempotency key is what makes redelivery harmless:
  * ingest inserts with ON CONFLICT (id) DO NOTHING. (occurred_at, id) serves the API's keyset pagination
  * (`WHERE (occurred_at, id) > ($1, $2) ORDER BY occurred_at, id LIMIT n`) and time-range filters.
- * The CHECKs repeat the message schema (functions/shared/record.ts) so no other writer can store what ingest would reject.
+ * The CHECKs repeat the message schema (contract/record.ts) so no other writer can store what ingest would reject.
  */
 export const sql = `
 CREATE TABLE records (

@@ -4,9 +4,9 @@
  * dev fleet with C).
  */
 import fc from 'fast-check';
-import { isRecordId, MAX_RECORD_ID_LENGTH } from '../shared/record';
+import { isRecordId, MAX_RECORD_ID_LENGTH } from '../../contract/record';
 import { migrate } from '../shared/migrations';
-import { createTestDatabase, type TestDatabase } from '../test/database';
+import { createTestDatabase, type TestDatabase } from '../../testing/database';
 import { MIGRATIONS } from './index';
 
 /** An ICU en-US default collation: case- and punctuation-insensitive at first level, like RDS's en_US.UTF-8. */

@@ -1,5 +1,5 @@
 import { ConfigError, loadApiConfig, loadDatabaseConfig, loadIngestConfig, loadTenantId } from './config';
-import { MAX_PAYLOAD_BYTES } from './record';
+import { MAX_PAYLOAD_BYTES } from '../../contract/record';
 
 const rds = {
   FLOTA_DB_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds!db-1234',

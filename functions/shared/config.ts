@@ -4,8 +4,8 @@
  * `undefined` deep inside a query.
  */
 import * as z from 'zod'; // namespace import: lets esbuild drop zod's unused parts (~370 KB, incl. all locales) from the Lambda bundles
-import { ANY_RECORD, MAX_PAYLOAD_BYTES, MAX_RECORD_TYPE_LENGTH, MAX_RECORD_TYPES, type RecordPolicy } from './record';
-import { FUNCTION_ENV } from './telemetry';
+import { ANY_RECORD, MAX_PAYLOAD_BYTES, MAX_RECORD_TYPE_LENGTH, MAX_RECORD_TYPES, type RecordPolicy } from '../../contract/record';
+import { FUNCTION_ENV } from '../../contract/telemetry';
 
 /** Thrown when the function environment is incomplete or malformed. */
 export class ConfigError extends Error {

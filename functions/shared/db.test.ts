@@ -1,6 +1,6 @@
 import { Client } from 'pg';
-import { createTestDatabase, type TestDatabase } from '../test/database';
-import { freePort } from '../test/embedded-server';
+import { createTestDatabase, type TestDatabase } from '../../testing/database';
+import { freePort } from '../../dev/embedded-postgres';
 import { closePool, createPool, getPool, isAuthenticationFailure, isDatabaseUnavailable, poolConfigFor } from './db';
 
 let db: TestDatabase;

@@ -3,7 +3,7 @@
  * CloudWatch Logs Insights query over the fleet's log groups can filter or group by tenant.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
-import type { ServiceName } from './telemetry';
+import type { ServiceName } from '../../contract/telemetry';
 
 /** Log key holding the tenant id on every line. */
 export const TENANT_LOG_KEY = 'tenant';

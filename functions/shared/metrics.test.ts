@@ -1,4 +1,4 @@
-import { captureOutput, type CapturedOutput } from '../test/capture-output';
+import { captureOutput, type CapturedOutput } from '../../testing/capture-output';
 import { FlotaMetrics } from './metrics';
 
 let output: CapturedOutput;

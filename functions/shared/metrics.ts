@@ -16,7 +16,7 @@
  * Powertools also adds a lower-case `service` default dimension; it is replaced by `Service` so names match telemetry.ts.
  */
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { DIMENSION, METRICS_NAMESPACE, type ServiceName } from './telemetry';
+import { DIMENSION, METRICS_NAMESPACE, type ServiceName } from '../../contract/telemetry';
 
 export { MetricUnit };
 type Unit = (typeof MetricUnit)[keyof typeof MetricUnit];

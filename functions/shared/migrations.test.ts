@@ -1,5 +1,5 @@
 import { MIGRATIONS, migrationNames, migrationsChecksum, type Migration } from '../migrations';
-import { createTestDatabase, type TestDatabase } from '../test/database';
+import { createTestDatabase, type TestDatabase } from '../../testing/database';
 import { createPool } from './db';
 import { MIGRATIONS_TABLE, MigrationError, migrate } from './migrations';
 

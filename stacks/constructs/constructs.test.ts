@@ -6,7 +6,7 @@ import { App, TerraformStack } from 'cdktf';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { testFleet, testTenant } from '../testing/fleet-model';
+import { testFleet, testTenant } from '../../fleet/testing/fleet-model';
 import { testBundles } from '../testing/test-bundles';
 import { AwsContext } from './aws-context';
 import { PrivateNetwork } from './private-network';

@@ -3,8 +3,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { App, TerraformStack, Testing } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { testFleet } from '../testing/fleet-model';
-import type { FleetModel } from '../model/types';
+import { testFleet } from '../../fleet/testing/fleet-model';
+import type { FleetModel } from '../../fleet/model/types';
 import { AwsContext } from './aws-context';
 import { GrafanaWorkspace, MAX_TOKEN_SECONDS_TO_LIVE, type GrafanaWorkspaceProps } from './grafana-workspace';
 

@@ -7,7 +7,7 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { SsmParameter } from '@cdktf/provider-aws/lib/ssm-parameter';
-import type { ObservabilityModel } from '../model/types';
+import type { ObservabilityModel } from '../../fleet/model/types';
 import type { AwsContext } from './aws-context';
 import { policyDocument, type PolicyStatement } from './policy-document';
 

@@ -5,7 +5,7 @@ import { Subnet } from '@cdktf/provider-aws/lib/subnet';
 import { Vpc } from '@cdktf/provider-aws/lib/vpc';
 import { VpcEndpoint } from '@cdktf/provider-aws/lib/vpc-endpoint';
 import { Fn } from 'cdktf';
-import type { NetworkModel } from '../model/types';
+import type { NetworkModel } from '../../fleet/model/types';
 
 export interface PrivateNetworkProps {
   readonly network: NetworkModel;

@@ -1,6 +1,6 @@
 import { S3Backend, type TerraformStack } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import type { StateBackendModel } from '../model/types';
+import type { StateBackendModel } from '../../fleet/model/types';
 
 export interface StackFoundationProps {
   readonly stackName: string;

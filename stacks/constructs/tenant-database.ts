@@ -4,7 +4,7 @@ import { DbParameterGroup } from '@cdktf/provider-aws/lib/db-parameter-group';
 import { DbSubnetGroup } from '@cdktf/provider-aws/lib/db-subnet-group';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
-import type { DatabaseModel } from '../model/types';
+import type { DatabaseModel } from '../../fleet/model/types';
 
 export interface TenantDatabaseProps {
   readonly database: DatabaseModel;

@@ -5,7 +5,7 @@ import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscrip
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
 import { SqsQueueRedriveAllowPolicy } from '@cdktf/provider-aws/lib/sqs-queue-redrive-allow-policy';
-import type { IngestModel } from '../model/types';
+import type { IngestModel } from '../../fleet/model/types';
 import type { AwsContext } from './aws-context';
 import { denyInsecureTransport, policyDocument } from './policy-document';
 

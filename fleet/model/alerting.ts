@@ -1,0 +1,433 @@
+/**
+ * SLO alert rules and alert routing as data, derived from the fleet model. Pure: the observability stack turns this
+ * into grafana_rule_group / grafana_contact_point / grafana_notification_policy resources, `flota cost` prices it.
+ *
+ * Cost design. CloudWatch bills GetMetricData per metric requested, and every alert rule evaluation is a GetMetricData
+ * call. Rules are therefore multi-dimensional: ONE rule per (SLI, window pair, SLO class) whose query returns one series
+ * per tenant of that class (Grafana turns each series into its own alert instance, labelled by tenant). The number of
+ * rules and queries grows with the number of distinct SLO classes (target × SLO window × minimum traffic), not with the
+ * number of tenants; only the series count (unavoidably one per tenant) grows with the fleet. A class larger than what
+ * one SEARCH may return or spell out is split into chunks of sorted tenant ids.
+ *
+ * Each rule reads each metric ONCE for both windows: the query's period is the SHORT window and its range is the LONG
+ * window (exactly 12 short windows), so `sum` over the range is the long-window count and `last` is the short-window
+ * count. That halves the metrics requested compared with one query per window.
+ */
+import { SLI, type SliName } from '../../contract/telemetry';
+import { tenantDetailPath } from './dashboard-links';
+import {
+  cloudWatchTarget,
+  planTenantSelections,
+  tenantMetric,
+  type CloudWatchTarget,
+  type MetricQuerySpec,
+  type TenantSelection,
+} from './cloudwatch-queries';
+import { burnRateThresholds, type AlertSeverity, type BurnRateThreshold } from './slo-windows';
+import type { AlertRoutingModel, ContactModel, FleetModel, TenantModel } from './types';
+
+export const SLI_NAMES: readonly SliName[] = ['availability', 'latency', 'freshness'];
+
+/**
+ * How often each window pair's rule group is evaluated, in seconds. Data, with the reasoning: the fastest page is
+ * evaluated once per short window (5 m), which bounds detection delay to 5 min (0.17 % of a 30-day budget at burn
+ * 14.4) while keeping evaluation cost at 1/5 of a 1-minute schedule; slower pairs are evaluated at least twice per
+ * short window. Unknown ids (other SLO windows scale the windows, not the ids) fall back to half the short window.
+ */
+export const EVALUATION_INTERVAL_SECONDS: Readonly<Record<string, number>> = {
+  'page-1h': 300,
+  'page-6h': 900,
+  'ticket-1d': 1800,
+  'ticket-3d': 3600,
+};
+
+/**
+ * Query range ends this many seconds before evaluation: EMF metrics arrive ~1 min late, and a half-filled newest
+ * bucket would under-count the short window.
+ */
+export const QUERY_END_OFFSET_SECONDS = 60;
+
+/** An SLO class: tenants that share an objective for one SLI and therefore share alert rules. */
+export interface SloClass {
+  /** Stable id derived from the objective (never from order): e.g. availability-99.9-30d-min100. */
+  readonly id: string;
+  readonly sli: SliName;
+  readonly target: number;
+  readonly windowDays: number;
+  readonly minEventsPerWindow: number;
+  /** Sorted. */
+  readonly tenantIds: readonly string[];
+}
+
+export function sloClasses(model: FleetModel): readonly SloClass[] {
+  const classes = new Map<string, { sli: SliName; target: number; windowDays: number; minEventsPerWindow: number; tenantIds: string[] }>();
+  for (const tenant of model.tenants) {
+    for (const sli of SLI_NAMES) {
+      const target = tenant.slo[sli].target;
+      const id = `${sli}-${formatPercent(target)}-${tenant.slo.windowDays}d-min${tenant.slo.minEventsPerWindow}`;
+      const entry = classes.get(id) ?? {
+        sli,
+        target,
+        windowDays: tenant.slo.windowDays,
+        minEventsPerWindow: tenant.slo.minEventsPerWindow,
+        tenantIds: [],
+      };
+      entry.tenantIds.push(tenant.id);
+      classes.set(id, entry);
+    }
+  }
+  return [...classes.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([id, c]) => ({ id, ...c, tenantIds: [...c.tenantIds].sort() }));
+}
+
+/** One stage of a Grafana alert rule (`rule.data`). */
+export interface RuleStage {
+  readonly refId: string;
+  /** The CloudWatch data source uid, or "__expr__" for server-side expressions. */
+  readonly datasourceUid: string;
+  /** Seconds before evaluation; expressions use 0/0. */
+  readonly relativeTimeRange: { readonly from: number; readonly to: number };
+  readonly model: Readonly<Record<string, unknown>>;
+}
+
+export interface SloAlertRule {
+  /** ≤ 40 characters (Grafana's limit), stable across runs. */
+  readonly uid: string;
+  /** Unique within the folder. */
+  readonly title: string;
+  readonly sli: SliName;
+  readonly sloClass: SloClass;
+  readonly window: BurnRateThreshold;
+  readonly selection: TenantSelection;
+  /** Tenants this rule evaluates (the selection resolved). */
+  readonly tenantIds: readonly string[];
+  /** The metric queries (bad and total), for cost and limit checks. */
+  readonly queries: readonly MetricQuerySpec[];
+  readonly stages: readonly RuleStage[];
+  /** refId of the stage that decides. */
+  readonly condition: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly annotations: Readonly<Record<string, string>>;
+  readonly noDataState: 'OK';
+  readonly execErrState: 'Error';
+}
+
+export interface SloRuleGroup {
+  /** Rule group name, e.g. "slo-page-1h". */
+  readonly name: string;
+  readonly windowId: string;
+  readonly severity: AlertSeverity;
+  readonly intervalSeconds: number;
+  readonly rules: readonly SloAlertRule[];
+}
+
+export interface AlertingOptions {
+  /** Grafana base URL (or a Terraform reference to it) prefixed to dashboard links; '' keeps links relative. */
+  readonly grafanaUrl?: string;
+}
+
+/** Label names the rules set and the routing tree matches. */
+export const ALERT_LABEL = { tenant: 'tenant', slo: 'slo', severity: 'severity', sloClass: 'slo_class', window: 'window' } as const;
+
+/** Rule groups (one per window pair), each holding the multi-dimensional rules of every SLO class. */
+export function sloRuleGroups(model: FleetModel, options: AlertingOptions = {}): readonly SloRuleGroup[] {
+  const fleetIds = model.tenants.map((t) => t.id);
+  const byWindow = new Map<string, { severity: AlertSeverity; intervalSeconds: number; rules: SloAlertRule[] }>();
+  for (const sloClass of sloClasses(model)) {
+    const { service, bad, total } = SLI[sloClass.sli];
+    const thresholds = burnRateThresholds(sloClass.target, sloClass.windowDays).filter((t) => t.attainable);
+    for (const window of thresholds) {
+      const period = window.shortWindowMinutes * 60;
+      const render = (selection: TenantSelection): MetricQuerySpec[] => [
+        tenantMetric(service, bad, 'Sum', selection, period),
+        tenantMetric(service, total, 'Sum', selection, period),
+      ];
+      // two metrics per tenant must fit one GetMetricData call (500 metrics)
+      const selections = planTenantSelections(fleetIds, sloClass.tenantIds, 250, render);
+      selections.forEach((selection, chunk) => {
+        const rule = sloRule(model, sloClass, window, selection, chunk, selections.length, render(selection), options);
+        const group = byWindow.get(window.id) ?? {
+          severity: window.severity,
+          intervalSeconds: EVALUATION_INTERVAL_SECONDS[window.id] ?? Math.max(60, (window.shortWindowMinutes * 60) / 2),
+          rules: [],
+        };
+        group.rules.push(rule);
+        byWindow.set(window.id, group);
+      });
+    }
+  }
+  return [...byWindow.entries()].map(([windowId, g]) => ({ name: `slo-${windowId}`, windowId, ...g }));
+}
+
+function sloRule(
+  model: FleetModel,
+  sloClass: SloClass,
+  window: BurnRateThreshold,
+  selection: TenantSelection,
+  chunk: number,
+  chunks: number,
+  queries: readonly MetricQuerySpec[],
+  options: AlertingOptions,
+): SloAlertRule {
+  const [badQuery, totalQuery] = queries;
+  const range = { from: window.longWindowMinutes * 60 + QUERY_END_OFFSET_SECONDS, to: QUERY_END_OFFSET_SECONDS };
+  const threshold = window.errorRatioThreshold;
+  const min = sloClass.minEventsPerWindow;
+  const stages: RuleStage[] = [
+    cloudWatchStage(cloudWatchTarget('A', model.region, badQuery, { label: "${PROP('Dim.Tenant')}" }), range),
+    cloudWatchStage(cloudWatchTarget('B', model.region, totalQuery, { label: "${PROP('Dim.Tenant')}" }), range),
+    reduceStage('C', 'A', 'sum', 'dropNN'), // bad events, long window
+    reduceStage('D', 'B', 'sum', 'dropNN'), // all events, long window (also the minimum-traffic guard)
+    // CloudWatch returns no point for a period without data (ServerErrors is only emitted on errors), so `last` of the
+    // raw series could be an old bucket: resample onto the short-window grid first (empty buckets → NaN → 0).
+    resampleStage('I', 'A', window.shortWindowMinutes),
+    resampleStage('J', 'B', window.shortWindowMinutes),
+    reduceStage('E', 'I', 'last', 'replaceNN'), // bad events, short window (newest bucket; none = 0)
+    reduceStage('F', 'J', 'last', 'replaceNN'), // all events, short window
+    mathStage('G', `($C / $D >= ${threshold}) && ($E / $F >= ${threshold}) && ($D >= ${min})`),
+    thresholdStage('H', 'G'),
+  ];
+  const tenantLabel = '{{ $labels.Tenant }}';
+  const suffix = chunks > 1 ? ` #${chunk + 1}` : '';
+  const grafanaUrl = options.grafanaUrl ?? '';
+  return {
+    uid: `${sloClass.sli.slice(0, 5)}-${window.id}-${shortHash(`${sloClass.id}|${window.id}|${chunk}`)}${chunks > 1 ? `-${chunk + 1}` : ''}`,
+    title: `SLO ${sloClass.sli} ${window.id} ${formatPercent(sloClass.target)}% ${sloClass.windowDays}d min${min}${suffix}`,
+    sli: sloClass.sli,
+    sloClass,
+    window,
+    selection,
+    tenantIds: selection.kind === 'all' ? sloClass.tenantIds : selection.tenantIds,
+    queries,
+    stages,
+    condition: 'H',
+    labels: {
+      [ALERT_LABEL.tenant]: tenantLabel,
+      [ALERT_LABEL.slo]: sloClass.sli,
+      [ALERT_LABEL.severity]: window.severity,
+      [ALERT_LABEL.sloClass]: sloClass.id,
+      [ALERT_LABEL.window]: window.id,
+    },
+    annotations: {
+      summary:
+        `${tenantLabel}: ${sloClass.sli} error budget burning ≥ ${window.burnRate}× ` +
+        `(error ratio ≥ ${formatPercent(threshold)}% over ${formatMinutes(window.longWindowMinutes)} and ${formatMinutes(window.shortWindowMinutes)}; ` +
+        `SLO ${formatPercent(sloClass.target)}% over ${sloClass.windowDays}d)`,
+      description:
+        `At this rate ${Math.round(window.budgetShare * 100)}% of the ${sloClass.windowDays}-day error budget is gone within ` +
+        `${formatMinutes(window.longWindowMinutes)}. Fires only with ≥ ${min} events in the long window.`,
+      dashboard_url: `${grafanaUrl}${tenantDetailPath(tenantLabel)}`,
+      runbook_url: `${model.observability.runbookBaseUrl}/${sloClass.sli}`,
+    },
+    noDataState: 'OK',
+    execErrState: 'Error',
+  };
+}
+
+function cloudWatchStage(target: CloudWatchTarget, range: { from: number; to: number }): RuleStage {
+  return { refId: target.refId, datasourceUid: target.datasource.uid, relativeTimeRange: range, model: { ...target } };
+}
+
+const EXPRESSION_DATASOURCE = { type: '__expr__', uid: '__expr__' } as const;
+
+/** A server-side expression stage: no time range, the expression data source, then the expression's own fields. */
+function expressionStage(refId: string, fields: Readonly<Record<string, unknown>>): RuleStage {
+  return {
+    refId,
+    datasourceUid: EXPRESSION_DATASOURCE.uid,
+    relativeTimeRange: { from: 0, to: 0 },
+    model: { refId, datasource: EXPRESSION_DATASOURCE, ...fields },
+  };
+}
+
+function reduceStage(refId: string, input: string, reducer: 'sum' | 'last', mode: 'dropNN' | 'replaceNN'): RuleStage {
+  return expressionStage(refId, {
+    type: 'reduce',
+    expression: input,
+    reducer,
+    settings: mode === 'replaceNN' ? { mode, replaceWithValue: 0 } : { mode },
+  });
+}
+
+function resampleStage(refId: string, input: string, windowMinutes: number): RuleStage {
+  return expressionStage(refId, { type: 'resample', expression: input, window: `${windowMinutes}m`, downsampler: 'sum', upsampler: 'fillna' });
+}
+
+function mathStage(refId: string, expression: string): RuleStage {
+  return expressionStage(refId, { type: 'math', expression });
+}
+
+function thresholdStage(refId: string, input: string): RuleStage {
+  return expressionStage(refId, { type: 'threshold', expression: input, conditions: [{ evaluator: { type: 'gt', params: [0] } }] });
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Contact points and the notification policy tree
+
+export interface ContactPointSpec {
+  /** Grafana contact point name (unique), derived from the tenant id or "fleet-default". */
+  readonly name: string;
+  readonly contact: ContactModel;
+  /** Tenant that owns it, if any (for secret data-source naming). */
+  readonly tenantId?: string;
+  readonly severity: AlertSeverity;
+}
+
+export interface PolicyMatcher {
+  readonly label: string;
+  readonly match: '=' | '!=' | '=~' | '!~';
+  readonly value: string;
+}
+
+export interface RoutingPolicy {
+  readonly matchers: readonly PolicyMatcher[];
+  readonly contactPoint?: string;
+  readonly groupBy?: readonly string[];
+  readonly policies?: readonly RoutingPolicy[];
+}
+
+export interface RoutingTree {
+  /** Root: where anything unmatched goes (the fleet default ticket contact). */
+  readonly contactPoint: string;
+  readonly groupBy: readonly string[];
+  readonly groupWait: string;
+  readonly groupInterval: string;
+  readonly repeatInterval: string;
+  readonly policies: readonly RoutingPolicy[];
+}
+
+export const FLEET_DEFAULT_CONTACT = { page: 'fleet-default-page', ticket: 'fleet-default-ticket' } as const;
+
+export function contactPointName(tenantId: string, severity: AlertSeverity): string {
+  return `tenant-${tenantId}-${severity}`;
+}
+
+/**
+ * Contact points: the fleet defaults plus, per tenant and severity, one whose contact differs from the fleet default.
+ * A tenant that routes to the same destination as the fleet reuses the fleet's contact point.
+ */
+export function contactPoints(model: FleetModel): readonly ContactPointSpec[] {
+  const defaults = model.observability.defaultAlerts;
+  const specs: ContactPointSpec[] = [
+    { name: FLEET_DEFAULT_CONTACT.page, contact: defaults.page, severity: 'page' },
+    { name: FLEET_DEFAULT_CONTACT.ticket, contact: defaults.ticket, severity: 'ticket' },
+  ];
+  for (const tenant of model.tenants) {
+    for (const severity of ['page', 'ticket'] as const) {
+      // the same decision routingTree routes by, so every route names a contact point that exists
+      const name = tenantContactPoint(tenant, defaults, severity);
+      if (name !== FLEET_DEFAULT_CONTACT[severity]) specs.push({ name, contact: tenant.alerts[severity], tenantId: tenant.id, severity });
+    }
+  }
+  return specs;
+}
+
+function tenantContactPoint(tenant: TenantModel, defaults: AlertRoutingModel, severity: AlertSeverity): string {
+  return sameContact(tenant.alerts[severity], defaults[severity]) ? FLEET_DEFAULT_CONTACT[severity] : contactPointName(tenant.id, severity);
+}
+
+/**
+ * ONE tree: root = fleet default (ticket); one policy per tenant (matcher tenant=<id>) with two children, severity=page
+ * and severity=ticket, each to the tenant's contact; then a fleet-wide severity=page fallback for alerts whose tenant
+ * label matches no tenant (e.g. a tenant removed from the manifest whose metrics are still searchable). Depth 2 ≤ 5.
+ */
+export function routingTree(model: FleetModel): RoutingTree {
+  const defaults = model.observability.defaultAlerts;
+  const tenantPolicies: RoutingPolicy[] = model.tenants.map((tenant) => ({
+    matchers: [{ label: ALERT_LABEL.tenant, match: '=', value: tenant.id }],
+    policies: (['page', 'ticket'] as const).map((severity) => ({
+      matchers: [{ label: ALERT_LABEL.severity, match: '=', value: severity }],
+      contactPoint: tenantContactPoint(tenant, defaults, severity),
+    })),
+  }));
+  return {
+    contactPoint: FLEET_DEFAULT_CONTACT.ticket,
+    groupBy: [ALERT_LABEL.tenant, ALERT_LABEL.slo, ALERT_LABEL.severity],
+    groupWait: '30s',
+    groupInterval: '5m',
+    repeatInterval: '4h',
+    policies: [
+      ...tenantPolicies,
+      { matchers: [{ label: ALERT_LABEL.severity, match: '=', value: 'page' }], contactPoint: FLEET_DEFAULT_CONTACT.page },
+    ],
+  };
+}
+
+/** Contact point a (tenant, severity) alert reaches by walking the tree as Alertmanager does (first match wins). */
+export function resolveRoute(tree: RoutingTree, labels: Readonly<Record<string, string>>): string {
+  const walk = (policies: readonly RoutingPolicy[] | undefined, inherited: string): string => {
+    for (const policy of policies ?? []) {
+      if (policy.matchers.every((m) => matches(m, labels[m.label] ?? ''))) {
+        return walk(policy.policies, policy.contactPoint ?? inherited);
+      }
+    }
+    return inherited;
+  };
+  return walk(tree.policies, tree.contactPoint);
+}
+
+function matches(matcher: PolicyMatcher, value: string): boolean {
+  switch (matcher.match) {
+    case '=':
+      return value === matcher.value;
+    case '!=':
+      return value !== matcher.value;
+    case '=~':
+      return new RegExp(`^(?:${matcher.value})$`).test(value);
+    case '!~':
+      return !new RegExp(`^(?:${matcher.value})$`).test(value);
+  }
+}
+
+/**
+ * SNS topic ARNs named by the manifest's contacts (fleet defaults and tenants), sorted: the Grafana workspace role may
+ * publish alert notifications to these and no other topic.
+ */
+export function alertTopicArns(model: FleetModel): string[] {
+  const contacts: ContactModel[] = [
+    model.observability.defaultAlerts.page,
+    model.observability.defaultAlerts.ticket,
+    ...model.tenants.flatMap((t) => [t.alerts.page, t.alerts.ticket]),
+  ];
+  return [...new Set(contacts.flatMap((c) => (c.kind === 'sns' ? [c.topicArn] : [])))].sort();
+}
+
+export function sameContact(a: ContactModel, b: ContactModel): boolean {
+  return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
+}
+
+function canonical(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value as Record<string, unknown>)
+        .filter(([, v]) => v !== undefined)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([k, v]) => [k, canonical(v)]),
+    );
+  }
+  return value;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+export function formatPercent(fraction: number): string {
+  return String(Math.round(fraction * 100 * 1e6) / 1e6);
+}
+
+function formatMinutes(minutes: number): string {
+  if (minutes % (24 * 60) === 0) return `${minutes / (24 * 60)}d`;
+  if (minutes % 60 === 0) return `${minutes / 60}h`;
+  return `${minutes}m`;
+}
+
+/** FNV-1a, 8 hex chars: a short, stable, dependency-free id suffix (not for security). */
+function shortHash(text: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash.toString(16).padStart(8, '0');
+}
