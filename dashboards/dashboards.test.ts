@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { loadFleet } from '../fleet/model';
+import { loadFleet } from '../fleet';
 import { generateFleet } from '../fleet/model/generated-fleet';
 import { CLOUDWATCH_LIMITS } from '../fleet/model/cloudwatch-queries';
 import type { FleetModel, TenantModel } from '../fleet/model/types';

@@ -5,7 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { loadFleet } from '../fleet/model';
+import { loadFleet } from '../fleet';
 import { buildDashboards, dashboardJsonText, generatedFileName } from './index';
 
 export const GENERATED_DIR = path.join(__dirname, 'generated');

@@ -2,7 +2,7 @@
  * Policy tests over the synthesized JSON of the WHOLE shipped fleet (tenants/): the security properties flota promises,
  * checked on what Terraform will actually receive. The fleet is synthesized once for the file.
  */
-import { loadFleet } from '../fleet/model';
+import { loadFleet } from '../fleet';
 import type { FleetModel, TenantModel } from '../fleet/model/types';
 import { ENI_DESCRIBE_SID } from './constructs/tenant-function';
 import { CLOUDWATCH_METRIC_READ_ACTIONS } from './constructs/grafana-workspace';

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { migrationsChecksum } from '../functions/migrations';
 import { bundleFunctions, type FunctionBundles } from './assets/bundle';
 import { synthesizeFleetAtomically } from './app';
-import { loadFleet } from '../fleet/model';
+import { loadFleet } from '../fleet';
 import type { FleetModel } from '../fleet/model/types';
 
 export interface SynthesizeOptions {
@@ -17,7 +17,7 @@ export interface SynthesizeOptions {
   readonly outDir: string;
   /** Progress callback (the CLI prints these; tests ignore them). */
   readonly onProgress?: (event: SynthProgress) => void;
-  /** @default loadFleet from fleet/model (throws ManifestValidationError with every error when invalid) */
+  /** @default loadFleet from fleet/ (throws ManifestValidationError with every error when invalid) */
   readonly loadFleet?: (tenantsDir: string) => FleetModel;
 }
 

@@ -2,7 +2,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as fs from 'node:fs';
 import { App, Testing } from 'cdktf';
-import { loadFleet } from '../fleet/model';
+import { loadFleet } from '../fleet';
 import { sloRuleGroups } from '../fleet/model/alerting';
 import type { FleetModel, TenantModel } from '../fleet/model/types';
 import { ObservabilityStack } from './observability-stack';

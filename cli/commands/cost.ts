@@ -7,7 +7,7 @@
  */
 import { buildDashboards } from '../../dashboards';
 import { panelQueryCosts } from '../../dashboards/query-cost';
-import { loadFleet } from '../../fleet/model';
+import { loadFleet } from '../../fleet';
 import { ALERT_EVALUATION_BUDGET_USD, observabilityCost, PRICING, type ObservabilityCost } from '../../fleet/model/alerting-cost';
 import { generateFleet } from '../../fleet/model/generated-fleet';
 import type { FleetModel } from '../../fleet/model/types';

@@ -1,6 +1,6 @@
 /** `flota dlq <tenant>`: how many messages sit in a tenant's dead-letter queue, and a sample of them. Never consumes. */
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { loadFleet } from '../../fleet/model';
+import { loadFleet } from '../../fleet';
 import type { FleetModel, TenantModel } from '../../fleet/model/types';
 import { parseCommandArgs, positiveNumber, UsageError, type ParsedArgs } from '../lib/args';
 import { formatTable, printJson, processIo, runCommand, type Io } from '../lib/output';

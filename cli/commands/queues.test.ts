@@ -11,7 +11,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { join } from 'node:path';
-import { loadFleet } from '../../fleet/model';
+import { loadFleet } from '../../fleet';
 import { run as dlq } from './dlq';
 import { run as redrive, type RedriveDependencies } from './redrive';
 

@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import { createDevFleet, type DevFleet } from '../../dev/fleet';
 import { TEST_PG_URL_ENV } from '../../testing/global-setup';
-import { loadFleet } from '../../fleet/model';
+import { loadFleet } from '../../fleet';
 import { run, type SmokeDependencies } from './smoke';
 
 const tenantsDir = join(__dirname, '..', '..', 'tenants');

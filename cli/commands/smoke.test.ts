@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { ListTopicsCommand, PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
-import { loadFleet } from '../../fleet/model';
+import { loadFleet } from '../../fleet';
 import type { FleetModel } from '../../fleet/model/types';
 import { parseOutputsFile, run, type SmokeDependencies } from './smoke';
 

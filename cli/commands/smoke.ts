@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { ListTopicsCommand, PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { loadFleet } from '../../fleet/model';
+import { loadFleet } from '../../fleet';
 import type { FleetModel, TenantModel } from '../../fleet/model/types';
 import { parseCommandArgs, positiveNumber, UsageError } from '../lib/args';
 import { formatTable, printJson, processIo, runCommand, type Io } from '../lib/output';

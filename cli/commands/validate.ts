@@ -3,7 +3,8 @@
  * (`FILE:LINE:COL: field.path: message (got VALUE; fix)`), or a JSON array with `--json`. The summary goes to stderr so
  * stdout stays scriptable. Exit code: 0 valid, 1 invalid, 2 usage error.
  */
-import { formatError, loadManifest } from '../../fleet/manifest';
+import { loadManifest } from '../../fleet';
+import { formatError } from '../../fleet/manifest';
 
 const USAGE = `usage: flota validate [--tenants DIR] [--json]
 

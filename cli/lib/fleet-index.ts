@@ -6,7 +6,7 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { MAX_DEPLOY_WAVES } from '../../fleet/manifest/schema';
-import { loadFleet } from '../../fleet/model';
+import { loadFleet } from '../../fleet';
 import type { FleetModel } from '../../fleet/model/types';
 import { listFilesAt, readFileAt, resolveCommit } from './git';
 

@@ -7,11 +7,11 @@ import { TenantSchema } from './schema';
 const ROOT = path.resolve(__dirname, '..', '..');
 
 describe('generated artifacts', () => {
-  test.each(generatedArtifacts().map((a) => [a.path, a] as const))('%s matches the schema (run `npx tsx fleet/manifest/generate.ts` after changing schema.ts)', (file, artifact) => {
+  test.each(generatedArtifacts().map((a) => [a.path, a] as const))('%s matches the schema (run `npx tsx fleet/manifest/generate.ts` after changing fleet/manifest/schema/)', (file, artifact) => {
     const target = path.join(ROOT, file);
     const committed = fs.existsSync(target) ? fs.readFileSync(target, 'utf8') : '';
     if (committed !== artifact.content) {
-      throw new Error(`${file} is out of date with fleet/manifest/schema.ts: run \`npx tsx fleet/manifest/generate.ts\` and commit the result`);
+      throw new Error(`${file} is out of date with fleet/manifest/schema/: run \`npx tsx fleet/manifest/generate.ts\` and commit the result`);
     }
   });
 

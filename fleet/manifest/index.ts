@@ -1,5 +1,5 @@
 /** The manifest layer: schema, loading with positions, validation rules and error formatting. */
-export { loadManifest, FLEET_FILE, type LoadOptions, type LoadResult, type ManifestFileSystem } from './loader';
+export { readManifestFiles, manifestResult, FLEET_FILE, type LoadOptions, type LoadResult, type ManifestFiles, type ManifestFileSystem } from './loader';
 export { formatError, ManifestValidationError, type ManifestError } from './errors';
 export { RULES, type RuleCode } from './rules';
 export {

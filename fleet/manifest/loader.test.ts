@@ -2,7 +2,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
 import { stringify } from 'yaml';
-import { formatError, loadManifest, ManifestValidationError, RULES, type ManifestError, type ManifestFileSystem } from '.';
+import { loadManifest } from '..';
+import { formatError, ManifestValidationError, RULES, type ManifestError, type ManifestFileSystem } from '.';
 import { didYouMean, editDistance } from './rules';
 
 const ROOT = path.resolve(__dirname, '..', '..');

@@ -3,12 +3,13 @@
  * than one file. Shape checks (types, ranges, enums, unknown keys) come from the zod schema and are mapped to the
  * schema-level codes by the loader; everything here runs only on files that passed the schema.
  *
+ * Rules that need derived values (AWS names, the connection budget, account concurrency) live with the model that
+ * derives them, in fleet/model/rules.ts; their codes are listed here all the same, since codes are the user's API.
+ *
  * Each rule has a failing fixture in fixtures/bad/<code>/ and a test asserting its exact message.
  */
 import type { ManifestError } from './errors';
-import type { FleetDefaults, TenantManifest, TierManifest } from './schema';
-import { checkTenantNames, deriveTenantNames, maxTenantIdLength } from '../model/names';
-import { connectionBudget, resolveSizing, smallestClassFitting, type ResolvedSizing } from '../model/sizing';
+import type { FleetDefaults, TenantManifest } from './schema';
 
 export interface RuleDefinition {
   readonly code: string;
@@ -58,12 +59,12 @@ export interface CheckedFile<T> {
 
 type ErrorBody = Pick<ManifestError, 'code' | 'message' | 'got' | 'fix'>;
 
-function errorAt<T>(f: CheckedFile<T>, path: readonly (string | number)[], at: 'key' | 'value', body: ErrorBody): ManifestError {
+export function errorAt<T>(f: CheckedFile<T>, path: readonly (string | number)[], at: 'key' | 'value', body: ErrorBody): ManifestError {
   const { line, col } = f.locate(path, at);
   return { file: f.file, line, col, path: path.length === 0 ? '(file)' : path.join('.'), ...body };
 }
 
-const q = (s: string | number) => JSON.stringify(s);
+export const q = (s: string | number) => JSON.stringify(s);
 
 /** Case-insensitive Levenshtein distance (for "did you mean"). */
 export function editDistance(a: string, b: string): number {
@@ -95,94 +96,6 @@ export function didYouMean(given: string, candidates: readonly string[]): string
   }
   const tolerance = Math.max(2, Math.floor(given.length / 3));
   return bestDistance <= tolerance ? best : undefined;
-}
-
-// ---------------------------------------------------------------------------------------------------------------------
-// Sizing rules, shared by the fleet tiers and tenant overrides
-// ---------------------------------------------------------------------------------------------------------------------
-
-interface SizingProblem {
-  readonly code: 'connection-budget' | 'batch-window' | 'storage-ceiling';
-  /** Fields (relative to the tier / tenant root) that could fix it, most likely first. */
-  readonly fields: readonly string[];
-  readonly message: string;
-  readonly fix: string;
-}
-
-function sizingProblems(sizing: ResolvedSizing): SizingProblem[] {
-  const problems: SizingProblem[] = [];
-  const b = connectionBudget(sizing);
-  if (b.worstCase > b.budget) {
-    const fixes: string[] = [];
-    const ingestRoom = Math.floor((b.budget - b.migratePoolSize - b.apiMaxContainers * b.apiPoolSize) / b.ingestPoolSize);
-    if (ingestRoom >= 2) fixes.push(`lower ingest.maxConcurrency to ≤ ${ingestRoom}`);
-    const apiRoom = Math.floor((b.budget - b.migratePoolSize - b.ingestMaxContainers * b.ingestPoolSize) / b.apiPoolSize);
-    if (apiRoom >= 1) fixes.push(`lower api.reservedConcurrency to ≤ ${apiRoom}`);
-    const larger = smallestClassFitting(b.worstCase, sizing.database.instanceClass);
-    if (larger !== undefined) fixes.push(`set database.instanceClass: ${larger}`);
-    problems.push({
-      code: 'connection-budget',
-      fields: ['ingest.maxConcurrency', 'api.reservedConcurrency', 'database.instanceClass'],
-      message:
-        `worst-case ${b.worstCase} database connections (ingest ${b.ingestMaxContainers} × ${b.ingestPoolSize} + api ` +
-        `${b.apiMaxContainers} × ${b.apiPoolSize} + migrate ${b.migratePoolSize}) exceed the budget of ${b.budget} ` +
-        `(80 % of max_connections ${b.maxConnections} on ${sizing.database.instanceClass})`,
-      fix: fixes.length > 0 ? fixes.join(', or ') : 'lower ingest.maxConcurrency and api.reservedConcurrency',
-    });
-  }
-  if (sizing.ingest.batchSize > 10 && sizing.ingest.batchingWindowSeconds < 1) {
-    problems.push({
-      code: 'batch-window',
-      fields: ['ingest.batchSize', 'ingest.batchingWindowSeconds'],
-      message: `batchSize ${sizing.ingest.batchSize} needs a batching window: SQS allows more than 10 records per batch only with batchingWindowSeconds ≥ 1`,
-      fix: 'set ingest.batchingWindowSeconds to 1 or more, or ingest.batchSize to 10 or less',
-    });
-  }
-  if (sizing.database.maxAllocatedStorageGb < sizing.database.allocatedStorageGb) {
-    problems.push({
-      code: 'storage-ceiling',
-      fields: ['database.maxAllocatedStorageGb', 'database.allocatedStorageGb'],
-      message: `maxAllocatedStorageGb ${sizing.database.maxAllocatedStorageGb} is below allocatedStorageGb ${sizing.database.allocatedStorageGb}`,
-      fix: `set database.maxAllocatedStorageGb to at least ${sizing.database.allocatedStorageGb}`,
-    });
-  }
-  return problems;
-}
-
-const split = (field: string) => field.split('.');
-
-// ---------------------------------------------------------------------------------------------------------------------
-// Fleet file
-// ---------------------------------------------------------------------------------------------------------------------
-
-export function checkFleet(fleet: CheckedFile<FleetDefaults>): ManifestError[] {
-  const errors: ManifestError[] = [];
-  const maxId = maxTenantIdLength(fleet.data.prefix, fleet.data.environment);
-  if (maxId < 1) {
-    errors.push(
-      errorAt(fleet, ['prefix'], 'value', {
-        code: 'name-too-long',
-        message: 'leaves no room for a tenant id in the derived AWS names (IAM role names allow 64 characters)',
-        got: q(fleet.data.prefix),
-        fix: 'use a shorter prefix',
-      }),
-    );
-  }
-  for (const [tierName, tier] of Object.entries(fleet.data.tiers)) {
-    for (const p of sizingProblems(resolveSizing(tier, {}))) {
-      const field = p.fields[0]!;
-      const path = ['tiers', tierName, ...split(field)];
-      errors.push(
-        errorAt(fleet, path, 'value', {
-          code: p.code,
-          message: `tier ${tierName}: ${p.message}`,
-          got: q(fleet.valueAt(path) as number),
-          fix: p.fix.replace(/(ingest|api|database)\./g, `tiers.${tierName}.$1.`),
-        }),
-      );
-    }
-  }
-  return errors;
 }
 
 // ---------------------------------------------------------------------------------------------------------------------
@@ -234,10 +147,9 @@ export function checkIdentities(tenants: readonly TenantIdentity[]): ManifestErr
   return errors;
 }
 
-/** Rules over every tenant that passed the schema and need the fleet defaults (tags, names, tier, sizing). */
+/** Rules over every tenant that passed the schema and need the fleet defaults: required tags, a known tier. */
 export function checkTenants(fleet: FleetDefaults, tenants: readonly CheckedFile<TenantManifest>[]): ManifestError[] {
   const errors: ManifestError[] = [];
-  const maxId = maxTenantIdLength(fleet.prefix, fleet.environment);
 
   for (const t of tenants) {
     const { data } = t;
@@ -255,37 +167,7 @@ export function checkTenants(fleet: FleetDefaults, tenants: readonly CheckedFile
       }
     }
 
-    if (maxId >= 1) {
-      const violations = checkTenantNames(deriveTenantNames(fleet.prefix, data.id, fleet.environment));
-      const tooLong = violations.filter((v) => v.kind === 'too-long');
-      if (tooLong.length > 0) {
-        const worst = tooLong.reduce((a, b) => (a.name.length - a.rule.maxLength >= b.name.length - b.rule.maxLength ? a : b));
-        const others = tooLong.length - 1;
-        errors.push(
-          errorAt(t, ['id'], 'value', {
-            code: 'name-too-long',
-            message:
-              `makes the ${worst.rule.resource} ${q(worst.name)} ${worst.name.length} characters long, over the limit of ${worst.rule.maxLength}` +
-              (others > 0 ? ` (and ${others} more derived name${others === 1 ? '' : 's'} too long)` : ''),
-            got: `${q(data.id)} (${data.id.length} characters)`,
-            fix: `shorten the id to at most ${maxId} characters (the prefix ${q(fleet.prefix)} counts against every name)`,
-          }),
-        );
-      }
-      for (const v of violations.filter((x) => x.kind === 'pattern')) {
-        errors.push(
-          errorAt(t, ['id'], 'value', {
-            code: 'name-pattern',
-            message: `makes the ${v.rule.resource} ${q(v.name)}, which AWS rejects: ${v.rule.patternText}`,
-            got: q(data.id),
-            fix: 'choose an id (or a prefix in _fleet.yaml) that yields a valid name',
-          }),
-        );
-      }
-    }
-
-    const tier: TierManifest | undefined = fleet.tiers[data.tier];
-    if (tier === undefined) {
+    if (fleet.tiers[data.tier] === undefined) {
       const names = Object.keys(fleet.tiers).sort();
       const guess = didYouMean(data.tier, names);
       errors.push(
@@ -296,60 +178,8 @@ export function checkTenants(fleet: FleetDefaults, tenants: readonly CheckedFile
           fix: `${guess !== undefined ? `did you mean ${q(guess)}? ` : ''}use one of ${names.join(', ')}`,
         }),
       );
-      continue;
-    }
-
-    // Sizing problems the tier itself has are reported once, on _fleet.yaml; here only those the tenant's overrides cause.
-    const tierProblems = new Set(sizingProblems(resolveSizing(tier, {})).map((p) => p.code));
-    for (const p of sizingProblems(resolveSizing(tier, data))) {
-      const overridden = p.fields.find((field) => t.valueAt(split(field)) !== undefined);
-      if (overridden === undefined && tierProblems.has(p.code)) continue;
-      const field = overridden ?? 'tier';
-      errors.push(
-        errorAt(t, split(field), 'value', {
-          code: p.code,
-          message: p.message,
-          got: renderGot(t.valueAt(split(field))),
-          fix: p.fix,
-        }),
-      );
     }
   }
   return errors;
 }
 
-function renderGot(value: unknown): string {
-  return value === undefined ? 'nothing' : JSON.stringify(value);
-}
-
-// ---------------------------------------------------------------------------------------------------------------------
-// Whole fleet
-// ---------------------------------------------------------------------------------------------------------------------
-
-/** AWS rejects reserved concurrency that leaves fewer than this many executions unreserved in the account and region. */
-export const UNRESERVED_CONCURRENCY_MINIMUM = 100;
-
-/** Reserved concurrency summed over the fleet must fit the account quota (else deploying the last tenants fails). */
-export function checkAccountConcurrency(fleet: CheckedFile<FleetDefaults>, tenants: readonly CheckedFile<TenantManifest>[]): ManifestError[] {
-  const reserved = tenants
-    .filter((t) => fleet.data.tiers[t.data.tier] !== undefined)
-    .map((t) => ({ id: t.data.id, reserved: resolveSizing(fleet.data.tiers[t.data.tier]!, t.data).api.reservedConcurrency + 1 }));
-  const total = reserved.reduce((sum, r) => sum + r.reserved, 0);
-  const available = fleet.data.lambdaConcurrencyLimit - UNRESERVED_CONCURRENCY_MINIMUM;
-  if (total <= available) return [];
-  const largest = [...reserved]
-    .sort((a, b) => b.reserved - a.reserved || (a.id < b.id ? -1 : 1))
-    .slice(0, 3)
-    .map((r) => `${r.id} ${r.reserved - 1}`);
-  const declared = fleet.valueAt(['lambdaConcurrencyLimit']) !== undefined;
-  return [
-    errorAt(fleet, declared ? ['lambdaConcurrencyLimit'] : [], declared ? 'value' : 'key', {
-      code: 'account-concurrency',
-      message:
-        `the fleet reserves ${total} concurrent executions (API reserved concurrency + 1 migrate, ${reserved.length} tenants), ` +
-        `more than the ${available} a quota of ${fleet.data.lambdaConcurrencyLimit} leaves after the ${UNRESERVED_CONCURRENCY_MINIMUM} AWS keeps unreserved`,
-      got: String(fleet.data.lambdaConcurrencyLimit),
-      fix: `raise the Lambda concurrent-executions quota (Service Quotas) to at least ${total + UNRESERVED_CONCURRENCY_MINIMUM} and set lambdaConcurrencyLimit, or lower api.reservedConcurrency (largest: ${largest.join(', ')})`,
-    }),
-  ];
-}

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { testFleet, testTenant } from '../testing/fleet-model';
-import { loadFleet } from './index';
+import { loadFleet } from '..';
 import { ALERT_EVALUATION_BUDGET_USD, customMetricCount, customMetricsUsd, observabilityCost, PRICING } from './alerting-cost';
 import { generateFleet } from './generated-fleet';
 

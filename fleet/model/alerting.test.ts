@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { testFleet, testTenant } from '../testing/fleet-model';
-import { loadFleet } from './index';
+import { loadFleet } from '..';
 import {
   contactPoints,
   FLEET_DEFAULT_CONTACT,

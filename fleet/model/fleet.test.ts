@@ -1,7 +1,7 @@
 import * as path from 'node:path';
-import { loadManifest } from '../manifest';
+import { loadFleet, loadManifest } from '..';
 import type { Manifest } from '../manifest/schema';
-import { buildFleetModel, loadFleet, objective, privateSubnets } from '.';
+import { buildFleetModel, objective, privateSubnets } from '.';
 import { ManifestValidationError } from '../manifest/errors';
 
 const ROOT = path.resolve(__dirname, '..', '..');

@@ -2,9 +2,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
 import { stringify } from 'yaml';
-import { loadManifest, type ManifestFileSystem } from '../manifest';
+import { loadFleet, loadManifest } from '..';
+import type { ManifestFileSystem } from '../manifest';
 import { INSTANCE_CLASS_MEMORY_GIB, INSTANCE_CLASSES } from '../manifest/schema';
-import { buildFleetModel, loadFleet } from '.';
+import { buildFleetModel } from '.';
 import { maxConnectionsFor } from './sizing';
 import type { TenantModel } from './types';
 

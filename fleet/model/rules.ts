@@ -1,0 +1,203 @@
+/**
+ * Validation rules that need values the model derives: AWS names and their limits, the database connection budget,
+ * SQS batching, storage ceilings and the account's Lambda concurrency. They run on manifest files that passed the schema
+ * (fleet/manifest/loader.ts) and report at the field that can fix them; fleet/index.ts runs them before building the
+ * model, so the model is only ever built from a valid manifest. Codes are listed with every other rule in
+ * fleet/manifest/rules.ts.
+ */
+import type { ManifestError } from '../manifest/errors';
+import { errorAt, q, type CheckedFile } from '../manifest/rules';
+import type { FleetDefaults, TenantManifest, TierManifest } from '../manifest/schema';
+import { checkTenantNames, deriveTenantNames, maxTenantIdLength } from './names';
+import { connectionBudget, resolveSizing, smallestClassFitting, type ResolvedSizing } from './sizing';
+
+/** Every model rule over the fleet file and the tenant files that passed the schema. */
+export function checkDerivedRules(fleet: CheckedFile<FleetDefaults>, tenants: readonly CheckedFile<TenantManifest>[]): ManifestError[] {
+  return [...checkFleet(fleet), ...checkTenantDerivations(fleet.data, tenants), ...checkAccountConcurrency(fleet, tenants)];
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Sizing rules, shared by the fleet tiers and tenant overrides
+// ---------------------------------------------------------------------------------------------------------------------
+
+interface SizingProblem {
+  readonly code: 'connection-budget' | 'batch-window' | 'storage-ceiling';
+  /** Fields (relative to the tier / tenant root) that could fix it, most likely first. */
+  readonly fields: readonly string[];
+  readonly message: string;
+  readonly fix: string;
+}
+
+function sizingProblems(sizing: ResolvedSizing): SizingProblem[] {
+  const problems: SizingProblem[] = [];
+  const b = connectionBudget(sizing);
+  if (b.worstCase > b.budget) {
+    const fixes: string[] = [];
+    const ingestRoom = Math.floor((b.budget - b.migratePoolSize - b.apiMaxContainers * b.apiPoolSize) / b.ingestPoolSize);
+    if (ingestRoom >= 2) fixes.push(`lower ingest.maxConcurrency to ≤ ${ingestRoom}`);
+    const apiRoom = Math.floor((b.budget - b.migratePoolSize - b.ingestMaxContainers * b.ingestPoolSize) / b.apiPoolSize);
+    if (apiRoom >= 1) fixes.push(`lower api.reservedConcurrency to ≤ ${apiRoom}`);
+    const larger = smallestClassFitting(b.worstCase, sizing.database.instanceClass);
+    if (larger !== undefined) fixes.push(`set database.instanceClass: ${larger}`);
+    problems.push({
+      code: 'connection-budget',
+      fields: ['ingest.maxConcurrency', 'api.reservedConcurrency', 'database.instanceClass'],
+      message:
+        `worst-case ${b.worstCase} database connections (ingest ${b.ingestMaxContainers} × ${b.ingestPoolSize} + api ` +
+        `${b.apiMaxContainers} × ${b.apiPoolSize} + migrate ${b.migratePoolSize}) exceed the budget of ${b.budget} ` +
+        `(80 % of max_connections ${b.maxConnections} on ${sizing.database.instanceClass})`,
+      fix: fixes.length > 0 ? fixes.join(', or ') : 'lower ingest.maxConcurrency and api.reservedConcurrency',
+    });
+  }
+  if (sizing.ingest.batchSize > 10 && sizing.ingest.batchingWindowSeconds < 1) {
+    problems.push({
+      code: 'batch-window',
+      fields: ['ingest.batchSize', 'ingest.batchingWindowSeconds'],
+      message: `batchSize ${sizing.ingest.batchSize} needs a batching window: SQS allows more than 10 records per batch only with batchingWindowSeconds ≥ 1`,
+      fix: 'set ingest.batchingWindowSeconds to 1 or more, or ingest.batchSize to 10 or less',
+    });
+  }
+  if (sizing.database.maxAllocatedStorageGb < sizing.database.allocatedStorageGb) {
+    problems.push({
+      code: 'storage-ceiling',
+      fields: ['database.maxAllocatedStorageGb', 'database.allocatedStorageGb'],
+      message: `maxAllocatedStorageGb ${sizing.database.maxAllocatedStorageGb} is below allocatedStorageGb ${sizing.database.allocatedStorageGb}`,
+      fix: `set database.maxAllocatedStorageGb to at least ${sizing.database.allocatedStorageGb}`,
+    });
+  }
+  return problems;
+}
+
+const split = (field: string) => field.split('.');
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Fleet file
+// ---------------------------------------------------------------------------------------------------------------------
+
+function checkFleet(fleet: CheckedFile<FleetDefaults>): ManifestError[] {
+  const errors: ManifestError[] = [];
+  const maxId = maxTenantIdLength(fleet.data.prefix, fleet.data.environment);
+  if (maxId < 1) {
+    errors.push(
+      errorAt(fleet, ['prefix'], 'value', {
+        code: 'name-too-long',
+        message: 'leaves no room for a tenant id in the derived AWS names (IAM role names allow 64 characters)',
+        got: q(fleet.data.prefix),
+        fix: 'use a shorter prefix',
+      }),
+    );
+  }
+  for (const [tierName, tier] of Object.entries(fleet.data.tiers)) {
+    for (const p of sizingProblems(resolveSizing(tier, {}))) {
+      const field = p.fields[0]!;
+      const path = ['tiers', tierName, ...split(field)];
+      errors.push(
+        errorAt(fleet, path, 'value', {
+          code: p.code,
+          message: `tier ${tierName}: ${p.message}`,
+          got: q(fleet.valueAt(path) as number),
+          fix: p.fix.replace(/(ingest|api|database)\./g, `tiers.${tierName}.$1.`),
+        }),
+      );
+    }
+  }
+  return errors;
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Tenant files
+// ---------------------------------------------------------------------------------------------------------------------
+
+/** Derived names and sizing of every tenant whose tier exists (an unknown tier is reported by the manifest rules). */
+function checkTenantDerivations(fleet: FleetDefaults, tenants: readonly CheckedFile<TenantManifest>[]): ManifestError[] {
+  const errors: ManifestError[] = [];
+  const maxId = maxTenantIdLength(fleet.prefix, fleet.environment);
+  for (const t of tenants) {
+    const { data } = t;
+    if (maxId >= 1) {
+      const violations = checkTenantNames(deriveTenantNames(fleet.prefix, data.id, fleet.environment));
+      const tooLong = violations.filter((v) => v.kind === 'too-long');
+      if (tooLong.length > 0) {
+        const worst = tooLong.reduce((a, b) => (a.name.length - a.rule.maxLength >= b.name.length - b.rule.maxLength ? a : b));
+        const others = tooLong.length - 1;
+        errors.push(
+          errorAt(t, ['id'], 'value', {
+            code: 'name-too-long',
+            message:
+              `makes the ${worst.rule.resource} ${q(worst.name)} ${worst.name.length} characters long, over the limit of ${worst.rule.maxLength}` +
+              (others > 0 ? ` (and ${others} more derived name${others === 1 ? '' : 's'} too long)` : ''),
+            got: `${q(data.id)} (${data.id.length} characters)`,
+            fix: `shorten the id to at most ${maxId} characters (the prefix ${q(fleet.prefix)} counts against every name)`,
+          }),
+        );
+      }
+      for (const v of violations.filter((x) => x.kind === 'pattern')) {
+        errors.push(
+          errorAt(t, ['id'], 'value', {
+            code: 'name-pattern',
+            message: `makes the ${v.rule.resource} ${q(v.name)}, which AWS rejects: ${v.rule.patternText}`,
+            got: q(data.id),
+            fix: 'choose an id (or a prefix in _fleet.yaml) that yields a valid name',
+          }),
+        );
+      }
+    }
+
+    const tier: TierManifest | undefined = fleet.tiers[data.tier];
+    if (tier === undefined) continue;
+
+    // Sizing problems the tier itself has are reported once, on _fleet.yaml; here only those the tenant's overrides cause.
+    const tierProblems = new Set(sizingProblems(resolveSizing(tier, {})).map((p) => p.code));
+    for (const p of sizingProblems(resolveSizing(tier, data))) {
+      const overridden = p.fields.find((field) => t.valueAt(split(field)) !== undefined);
+      if (overridden === undefined && tierProblems.has(p.code)) continue;
+      const field = overridden ?? 'tier';
+      errors.push(
+        errorAt(t, split(field), 'value', {
+          code: p.code,
+          message: p.message,
+          got: renderGot(t.valueAt(split(field))),
+          fix: p.fix,
+        }),
+      );
+    }
+  }
+  return errors;
+}
+
+function renderGot(value: unknown): string {
+  return value === undefined ? 'nothing' : JSON.stringify(value);
+}
+
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Whole fleet
+// ---------------------------------------------------------------------------------------------------------------------
+
+/** AWS rejects reserved concurrency that leaves fewer than this many executions unreserved in the account and region. */
+export const UNRESERVED_CONCURRENCY_MINIMUM = 100;
+
+/** Reserved concurrency summed over the fleet must fit the account quota (else deploying the last tenants fails). */
+function checkAccountConcurrency(fleet: CheckedFile<FleetDefaults>, tenants: readonly CheckedFile<TenantManifest>[]): ManifestError[] {
+  const reserved = tenants
+    .filter((t) => fleet.data.tiers[t.data.tier] !== undefined)
+    .map((t) => ({ id: t.data.id, reserved: resolveSizing(fleet.data.tiers[t.data.tier]!, t.data).api.reservedConcurrency + 1 }));
+  const total = reserved.reduce((sum, r) => sum + r.reserved, 0);
+  const available = fleet.data.lambdaConcurrencyLimit - UNRESERVED_CONCURRENCY_MINIMUM;
+  if (total <= available) return [];
+  const largest = [...reserved]
+    .sort((a, b) => b.reserved - a.reserved || (a.id < b.id ? -1 : 1))
+    .slice(0, 3)
+    .map((r) => `${r.id} ${r.reserved - 1}`);
+  const declared = fleet.valueAt(['lambdaConcurrencyLimit']) !== undefined;
+  return [
+    errorAt(fleet, declared ? ['lambdaConcurrencyLimit'] : [], declared ? 'value' : 'key', {
+      code: 'account-concurrency',
+      message:
+        `the fleet reserves ${total} concurrent executions (API reserved concurrency + 1 migrate, ${reserved.length} tenants), ` +
+        `more than the ${available} a quota of ${fleet.data.lambdaConcurrencyLimit} leaves after the ${UNRESERVED_CONCURRENCY_MINIMUM} AWS keeps unreserved`,
+      got: String(fleet.data.lambdaConcurrencyLimit),
+      fix: `raise the Lambda concurrent-executions quota (Service Quotas) to at least ${total + UNRESERVED_CONCURRENCY_MINIMUM} and set lambdaConcurrencyLimit, or lower api.reservedConcurrency (largest: ${largest.join(', ')})`,
+    }),
+  ];
+}
