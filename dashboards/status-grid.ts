@@ -8,7 +8,7 @@ import * as common from '@grafana/grafana-foundation-sdk/common';
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { PanelBuilder as StatPanel } from '@grafana/grafana-foundation-sdk/stat';
 import { SLI } from '../contract/telemetry';
-import { formatPercent, sloClasses, SLI_NAMES } from '../fleet/model/alerting';
+import { formatPercent, sloClasses, SLI_NAMES } from '../fleet/model/slo-rules';
 import { DASHBOARD_UID, tenantDetailPath } from '../fleet/model/dashboard-links';
 import { planTenantSelections, tenantMetric, type TenantSelection } from '../fleet/model/cloudwatch-queries';
 import type { FleetModel } from '../fleet/model/types';

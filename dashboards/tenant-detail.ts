@@ -8,7 +8,7 @@ import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { PanelBuilder as StatPanel } from '@grafana/grafana-foundation-sdk/stat';
 import { PanelBuilder as TimeseriesPanel } from '@grafana/grafana-foundation-sdk/timeseries';
 import { API_METRIC, DIMENSION, INGEST_METRIC, METRICS_NAMESPACE, SERVICE, SLI } from '../contract/telemetry';
-import { formatPercent, sloClasses, SLI_NAMES } from '../fleet/model/alerting';
+import { formatPercent, sloClasses, SLI_NAMES } from '../fleet/model/slo-rules';
 import { DASHBOARD_UID } from '../fleet/model/dashboard-links';
 import { CLOUDWATCH_LIMITS, type MetricQuerySpec } from '../fleet/model/cloudwatch-queries';
 import type { FleetModel } from '../fleet/model/types';

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import * as fs from 'node:fs';
 import { App, Testing } from 'cdktf';
 import { loadFleet } from '../fleet';
-import { sloRuleGroups } from '../fleet/model/alerting';
+import { sloRuleGroups } from '../fleet/model/slo-rules';
 import type { FleetModel, TenantModel } from '../fleet/model/types';
 import { ObservabilityStack } from './observability-stack';
 import { checkAgainstSchema, GRAFANA_PROVIDER_SCHEMA, GRAFANA_RESOURCE_SCHEMA, META_ARGUMENTS } from './providers/grafana/schema';

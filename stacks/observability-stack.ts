@@ -4,7 +4,8 @@ import { DataAwsSecretsmanagerSecretVersion } from '@cdktf/provider-aws/lib/data
 import { DataAwsSsmParameter } from '@cdktf/provider-aws/lib/data-aws-ssm-parameter';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { buildDashboards } from '../dashboards';
-import { alertTopicArns, contactPoints, routingTree, sloRuleGroups, type ContactPointSpec, type RoutingPolicy } from '../fleet/model/alerting';
+import { alertTopicArns, contactPoints, routingTree, type ContactPointSpec, type RoutingPolicy } from '../fleet/model/alert-routing';
+import { sloRuleGroups } from '../fleet/model/slo-rules';
 import { CLOUDWATCH_DATASOURCE_UID } from '../fleet/model/cloudwatch-queries';
 import type { FleetModel } from '../fleet/model/types';
 import { policyDocument } from './constructs/policy-document';

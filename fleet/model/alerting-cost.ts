@@ -14,7 +14,7 @@
  * Prices: CloudWatch us-east-1 / eu-west-1 list prices; other regions differ slightly.
  */
 import { API_METRIC, INGEST_METRIC } from '../../contract/telemetry';
-import { sloClasses, sloRuleGroups } from './alerting';
+import { sloClasses, sloRuleGroups } from './slo-rules';
 import { maxSeries } from './cloudwatch-queries';
 import type { FleetModel } from './types';
 

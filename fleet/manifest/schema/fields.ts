@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { MAX_PAYLOAD_BYTES, MAX_RECORD_TYPE_LENGTH, MAX_RECORD_TYPES } from '../../../contract/record';
+import { MAX_TENANT_ID_LENGTH, TENANT_ID_PATTERN, TENANT_ID_RULE_TEXT } from '../../../contract/tenant-id';
 
 /** Error codes carried by custom zod issues so the loader can map them to stable rule codes. */
 export const CUSTOM_CODE = {
@@ -18,16 +19,12 @@ export const CUSTOM_CODE = {
 // Shared pieces
 // ---------------------------------------------------------------------------------------------------------------------
 
-/** DNS-safe tenant id: lowercase letters, digits and single hyphens; starts with a letter, ends with a letter or digit. */
-export const TENANT_ID_PATTERN = /^[a-z](?:[a-z0-9]|-(?!-))*[a-z0-9]$|^[a-z]$/;
+export { TENANT_ID_PATTERN };
 
 export const tenantId = z
   .string()
-  .regex(TENANT_ID_PATTERN, {
-    message:
-      'must be DNS-safe: lowercase letters, digits and single hyphens, starting with a letter and ending with a letter or digit',
-  })
-  .max(63)
+  .regex(TENANT_ID_PATTERN, { message: `must be DNS-safe: ${TENANT_ID_RULE_TEXT}` })
+  .max(MAX_TENANT_ID_LENGTH)
   .describe(
     'Immutable tenant id; must equal the file name without `.yaml`. Every AWS name of the tenant derives from it, so changing it replaces (and would destroy) every resource: add a new tenant instead. DNS-safe: `[a-z][a-z0-9-]*`, no `--`, no trailing hyphen; the maximum length depends on the naming prefix (see rule `name-too-long`).',
   );
