@@ -103,7 +103,4 @@ export function dataLink(title: string, url: string): cog.Builder<dashboard.Dash
   return { build: () => ({ title, url }) as unknown as dashboard.DashboardLink };
 }
 
-/** 1 − target without floating-point noise (0.99 → 0.01, not 0.010000000000000009). */
-export function errorBudget(target: number): number {
-  return Math.round((1 - target) * 1e12) / 1e12;
-}
+export { errorBudget } from '../fleet/model/slo-windows';

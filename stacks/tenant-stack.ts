@@ -6,6 +6,7 @@ import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
 import { FUNCTION_ENV, METRICS_NAMESPACE, SERVICE } from '../contract/telemetry';
 import type { FunctionBundles } from './assets/bundle';
+import { MIGRATE_FUNCTION } from '../fleet/model/sizing';
 import type { FleetModel, TenantModel } from '../fleet/model/types';
 import { AwsContext } from './constructs/aws-context';
 import { NetworkLookup } from './constructs/network-lookup';
@@ -26,7 +27,6 @@ export interface TenantStackProps {
 }
 
 /** The migrate function runs alone (reserved concurrency 1) and may take a while on a large table. */
-const MIGRATE = { timeoutSeconds: 300, memoryMb: 256, reservedConcurrency: 1 } as const;
 
 /** RDS CA bundle shipped in the Lambda Node.js runtime: lets `pg` verify the database certificate. */
 const RDS_CA_BUNDLE = '/var/runtime/ca-cert.pem';
@@ -203,9 +203,9 @@ export class TenantStack extends TerraformStack {
       roleName: names.migrateRole,
       logGroupName: names.migrateLogGroup,
       bundle: bundles.migrate,
-      timeoutSeconds: MIGRATE.timeoutSeconds,
-      memoryMb: MIGRATE.memoryMb,
-      reservedConcurrency: MIGRATE.reservedConcurrency,
+      timeoutSeconds: MIGRATE_FUNCTION.timeoutSeconds,
+      memoryMb: MIGRATE_FUNCTION.memoryMb,
+      reservedConcurrency: MIGRATE_FUNCTION.reservedConcurrency,
       environment: databaseEnv('migrate', budget.migratePoolSize),
       statements: [
         ...readDatabaseSecret,

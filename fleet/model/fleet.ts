@@ -2,9 +2,10 @@
  * buildFleetModel: the validated manifest → the fleet model (types.ts). Pure: no I/O, no cdktf, no process.env.
  * Defaults are resolved here in one direction only: tenant value ?? tier value ?? fleet value.
  */
-import { MAX_PAYLOAD_BYTES } from '../../contract/record';
+import { ANY_RECORD } from '../../contract/record';
 import type { ContactManifest, FleetDefaults, Manifest, TenantSource } from '../manifest/schema';
 import { deriveTenantNames } from './names';
+import { errorBudget } from './slo-windows';
 import {
   API_MAX_BODY_BYTES,
   connectionBudget,
@@ -125,8 +126,8 @@ function buildTenant(fleet: FleetDefaults, source: TenantSource): TenantModel {
     alerts: buildAlerts(fleet, t.alerts),
     logRetentionDays: sizing.logRetentionDays,
     records: {
-      types: t.records?.types !== undefined ? [...t.records.types] : null,
-      maxPayloadBytes: t.records?.maxPayloadBytes ?? MAX_PAYLOAD_BYTES,
+      types: t.records?.types !== undefined ? [...t.records.types] : ANY_RECORD.types,
+      maxPayloadBytes: t.records?.maxPayloadBytes ?? ANY_RECORD.maxPayloadBytes,
     },
     tags: sortKeys({
       ...fleet.tags,
@@ -143,7 +144,7 @@ function buildTenant(fleet: FleetDefaults, source: TenantSource): TenantModel {
 /** Percent → fraction, rounded so 99.9 becomes exactly 0.999 and its budget exactly 0.001. */
 export function objective(percent: number): SloObjectiveModel {
   const target = round(percent / 100);
-  return { target, errorBudget: round(1 - target) };
+  return { target, errorBudget: errorBudget(target) };
 }
 
 function round(x: number): number {

@@ -9,7 +9,7 @@ import type { ManifestError } from '../manifest/errors';
 import { errorAt, q, type CheckedFile } from '../manifest/rules';
 import type { FleetDefaults, TenantManifest, TierManifest } from '../manifest/schema';
 import { checkTenantNames, deriveTenantNames, maxTenantIdLength } from './names';
-import { connectionBudget, resolveSizing, smallestClassFitting, type ResolvedSizing } from './sizing';
+import { CONNECTION_BUDGET_PERCENT_TEXT, connectionBudget, MIGRATE_FUNCTION, resolveSizing, smallestClassFitting, type ResolvedSizing } from './sizing';
 
 /** Every model rule over the fleet file and the tenant files that passed the schema. */
 export function checkDerivedRules(fleet: CheckedFile<FleetDefaults>, tenants: readonly CheckedFile<TenantManifest>[]): ManifestError[] {
@@ -45,7 +45,7 @@ function sizingProblems(sizing: ResolvedSizing): SizingProblem[] {
       message:
         `worst-case ${b.worstCase} database connections (ingest ${b.ingestMaxContainers} × ${b.ingestPoolSize} + api ` +
         `${b.apiMaxContainers} × ${b.apiPoolSize} + migrate ${b.migratePoolSize}) exceed the budget of ${b.budget} ` +
-        `(80 % of max_connections ${b.maxConnections} on ${sizing.database.instanceClass})`,
+        `(${CONNECTION_BUDGET_PERCENT_TEXT} of max_connections ${b.maxConnections} on ${sizing.database.instanceClass})`,
       fix: fixes.length > 0 ? fixes.join(', or ') : 'lower ingest.maxConcurrency and api.reservedConcurrency',
     });
   }
@@ -181,20 +181,20 @@ export const UNRESERVED_CONCURRENCY_MINIMUM = 100;
 function checkAccountConcurrency(fleet: CheckedFile<FleetDefaults>, tenants: readonly CheckedFile<TenantManifest>[]): ManifestError[] {
   const reserved = tenants
     .filter((t) => fleet.data.tiers[t.data.tier] !== undefined)
-    .map((t) => ({ id: t.data.id, reserved: resolveSizing(fleet.data.tiers[t.data.tier]!, t.data).api.reservedConcurrency + 1 }));
+    .map((t) => ({ id: t.data.id, reserved: resolveSizing(fleet.data.tiers[t.data.tier]!, t.data).api.reservedConcurrency + MIGRATE_FUNCTION.reservedConcurrency }));
   const total = reserved.reduce((sum, r) => sum + r.reserved, 0);
   const available = fleet.data.lambdaConcurrencyLimit - UNRESERVED_CONCURRENCY_MINIMUM;
   if (total <= available) return [];
   const largest = [...reserved]
     .sort((a, b) => b.reserved - a.reserved || (a.id < b.id ? -1 : 1))
     .slice(0, 3)
-    .map((r) => `${r.id} ${r.reserved - 1}`);
+    .map((r) => `${r.id} ${r.reserved - MIGRATE_FUNCTION.reservedConcurrency}`);
   const declared = fleet.valueAt(['lambdaConcurrencyLimit']) !== undefined;
   return [
     errorAt(fleet, declared ? ['lambdaConcurrencyLimit'] : [], declared ? 'value' : 'key', {
       code: 'account-concurrency',
       message:
-        `the fleet reserves ${total} concurrent executions (API reserved concurrency + 1 migrate, ${reserved.length} tenants), ` +
+        `the fleet reserves ${total} concurrent executions (API reserved concurrency + ${MIGRATE_FUNCTION.reservedConcurrency} migrate, ${reserved.length} tenants), ` +
         `more than the ${available} a quota of ${fleet.data.lambdaConcurrencyLimit} leaves after the ${UNRESERVED_CONCURRENCY_MINIMUM} AWS keeps unreserved`,
       got: String(fleet.data.lambdaConcurrencyLimit),
       fix: `raise the Lambda concurrent-executions quota (Service Quotas) to at least ${total + UNRESERVED_CONCURRENCY_MINIMUM} and set lambdaConcurrencyLimit, or lower api.reservedConcurrency (largest: ${largest.join(', ')})`,

@@ -15,6 +15,18 @@ export const POSTGRES = { engineVersion: '17.6', parameterGroupFamily: 'postgres
 /** Share of max_connections the functions may use. */
 export const CONNECTION_BUDGET_FRACTION = 0.8;
 
+/** CONNECTION_BUDGET_FRACTION as people read it in messages: "80 %". */
+export const CONNECTION_BUDGET_PERCENT_TEXT = `${Math.round(CONNECTION_BUDGET_FRACTION * 100)} %`;
+
+/**
+ * The migrate function: one container at a time (reserved concurrency 1, so two deploys can never migrate at once)
+ * holding one connection. Counted by the connection budget and by the account's reserved concurrency.
+ */
+export const MIGRATE_FUNCTION = { timeoutSeconds: 300, memoryMb: 256, reservedConcurrency: 1, poolSize: 1 } as const;
+
+/** AWS: an SQS event source's visibility timeout should be ≥ 6 × the function timeout (plus the batching window). */
+export const VISIBILITY_TIMEOUT_FACTOR = 6;
+
 /** RDS PostgreSQL default: LEAST({DBInstanceClassMemory/9531392}, 5000). */
 const BYTES_PER_CONNECTION = 9531392;
 const MAX_CONNECTIONS_CAP = 5000;
@@ -62,7 +74,7 @@ export function connectionBudget(sizing: ResolvedSizing): ConnectionBudgetModel 
   const ingestPoolSize = sizing.ingest.poolSize;
   const apiMaxContainers = sizing.api.reservedConcurrency;
   const apiPoolSize = sizing.api.poolSize;
-  const migratePoolSize = 1;
+  const migratePoolSize = MIGRATE_FUNCTION.reservedConcurrency * MIGRATE_FUNCTION.poolSize;
   return {
     maxConnections,
     budget,
@@ -90,7 +102,7 @@ export function smallestClassFitting(worstCase: number, currentClass: string): s
  * so a message is not redelivered while a (retried) invocation may still be processing it.
  */
 export function visibilityTimeoutSeconds(ingestTimeoutSeconds: number, batchingWindowSeconds: number): number {
-  return 6 * ingestTimeoutSeconds + batchingWindowSeconds;
+  return VISIBILITY_TIMEOUT_FACTOR * ingestTimeoutSeconds + batchingWindowSeconds;
 }
 
 /** Queue retention: 4 days gives a long weekend of outage before data ages out; the DLQ keeps 14 days (the SQS max). */

@@ -89,14 +89,19 @@ export interface BurnRateThreshold extends BurnRateWindow {
   readonly attainable: boolean;
 }
 
+/** 1 − target without floating-point noise (0.99 → 0.01, not 0.010000000000000009): the error budget, everywhere. */
+export function errorBudget(target: number): number {
+  return roundTo(1 - target, 12);
+}
+
 export function burnRateThresholds(target: number, sloWindowDays: number = REFERENCE_SLO_WINDOW_DAYS): readonly BurnRateThreshold[] {
   if (!(target > 0 && target < 1)) {
     throw new RangeError(`SLO target must be a fraction in (0, 1), e.g. 0.999 for 99.9 % (got ${target})`);
   }
-  const errorBudget = roundTo(1 - target, 12);
+  const budget = errorBudget(target);
   return burnRateWindows(sloWindowDays).map((window) => {
-    const errorRatioThreshold = roundTo(window.burnRate * errorBudget, 12);
-    return { ...window, errorBudget, errorRatioThreshold, attainable: errorRatioThreshold <= 1 };
+    const errorRatioThreshold = roundTo(window.burnRate * budget, 12);
+    return { ...window, errorBudget: budget, errorRatioThreshold, attainable: errorRatioThreshold <= 1 };
   });
 }
 

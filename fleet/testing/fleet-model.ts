@@ -5,6 +5,7 @@
  * construct test), so they build models here. Fleet-wide policy tests use the real shipped manifest via `loadFleet()`.
  * Names follow the same derivation as the model builder: everything starts from `${prefix}-${id}`.
  */
+import { MIGRATE_FUNCTION, visibilityTimeoutSeconds } from '../model/sizing';
 import type { FleetModel, TenantModel } from '../model/types';
 
 export interface TestTenantOptions {
@@ -79,7 +80,7 @@ export function testTenant(id: string, options: TestTenantOptions = {}): TenantM
       maxReceiveCount: 5,
       timeoutSeconds: ingestTimeout,
       memoryMb: 512,
-      visibilityTimeoutSeconds: 6 * ingestTimeout,
+      visibilityTimeoutSeconds: visibilityTimeoutSeconds(ingestTimeout, 0),
       messageRetentionSeconds: 4 * 24 * 3600,
       dlqRetentionSeconds: 14 * 24 * 3600,
     },
@@ -99,7 +100,7 @@ export function testTenant(id: string, options: TestTenantOptions = {}): TenantM
       ingestPoolSize: 2,
       apiMaxContainers: 10,
       apiPoolSize: 2,
-      migratePoolSize: 1,
+      migratePoolSize: MIGRATE_FUNCTION.poolSize,
       worstCase: 31,
     },
     slo: {

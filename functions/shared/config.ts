@@ -6,6 +6,7 @@
 import * as z from 'zod'; // namespace import: lets esbuild drop zod's unused parts (~370 KB, incl. all locales) from the Lambda bundles
 import { ANY_RECORD, MAX_PAYLOAD_BYTES, MAX_RECORD_TYPE_LENGTH, MAX_RECORD_TYPES, type RecordPolicy } from '../../contract/record';
 import { FUNCTION_ENV } from '../../contract/telemetry';
+import { isTenantId, MAX_TENANT_ID_LENGTH, TENANT_ID_RULE_TEXT } from '../../contract/tenant-id';
 
 /** Thrown when the function environment is incomplete or malformed. */
 export class ConfigError extends Error {
@@ -20,7 +21,7 @@ type Env = Record<string, string | undefined>;
 const nonEmpty = z.string().trim().min(1, { error: 'must not be empty' });
 const positiveInt = z.coerce.number().int({ error: 'must be an integer' }).positive({ error: 'must be > 0' });
 const port = z.coerce.number().int({ error: 'must be an integer' }).min(1).max(65535);
-const tenantId = nonEmpty.regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, { error: 'must be a tenant id (letters, digits, - and _)' });
+const tenantId = nonEmpty.refine(isTenantId, { error: `must be a tenant id (${TENANT_ID_RULE_TEXT}; at most ${MAX_TENANT_ID_LENGTH} characters)` });
 const payloadLimit = positiveInt.max(MAX_PAYLOAD_BYTES, { error: `must be at most ${MAX_PAYLOAD_BYTES}` });
 /** FLOTA_RECORD_TYPES: a JSON array of 1..MAX_RECORD_TYPES type names (a trailing `*` = prefix match), as the tenant stack writes it. */
 const NOT_A_TYPE_LIST = 'must be a JSON array of record types, e.g. ["order.created","order.payment.*"]';

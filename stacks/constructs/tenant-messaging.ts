@@ -5,6 +5,7 @@ import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscrip
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
 import { SqsQueueRedriveAllowPolicy } from '@cdktf/provider-aws/lib/sqs-queue-redrive-allow-policy';
+import { VISIBILITY_TIMEOUT_FACTOR } from '../../fleet/model/sizing';
 import type { IngestModel } from '../../fleet/model/types';
 import type { AwsContext } from './aws-context';
 import { denyInsecureTransport, policyDocument } from './policy-document';
@@ -34,11 +35,11 @@ export class TenantMessaging extends Construct {
   constructor(scope: Construct, id: string, props: TenantMessagingProps) {
     super(scope, id);
     const { ingest } = props;
-    if (ingest.visibilityTimeoutSeconds < 6 * ingest.timeoutSeconds) {
+    if (ingest.visibilityTimeoutSeconds < VISIBILITY_TIMEOUT_FACTOR * ingest.timeoutSeconds) {
       throw new Error(
-        `ingest.visibilityTimeoutSeconds (${ingest.visibilityTimeoutSeconds}) must be ≥ 6 × ingest.timeoutSeconds ` +
+        `ingest.visibilityTimeoutSeconds (${ingest.visibilityTimeoutSeconds}) must be ≥ ${VISIBILITY_TIMEOUT_FACTOR} × ingest.timeoutSeconds ` +
           `(${ingest.timeoutSeconds}) so a message is not redelivered while a retried batch is still running; raise it to ` +
-          `${6 * ingest.timeoutSeconds}`,
+          `${VISIBILITY_TIMEOUT_FACTOR * ingest.timeoutSeconds}`,
       );
     }
 
