@@ -34,7 +34,3 @@ export function generatedFileName(built: BuiltDashboard): string {
   return `${built.uid}.json`;
 }
 
-/** Deterministic JSON text (2-space indent, trailing newline) used both for the committed files and the drift test. */
-export function dashboardJsonText(built: BuiltDashboard): string {
-  return `${JSON.stringify(built.json, null, 2)}\n`;
-}

@@ -11,8 +11,9 @@
  * | `tenants/<id>.yaml` deleted (id gone at head)      | `observability`; `tenant-<id>` → `removed` |
  * | `tenants/_*.yaml` (fleet defaults)                 | every stack                                |
  * | `tenants/*.schema.json`, `tenants/*.md`            | nothing (generated from fleet/manifest)   |
+ * | `dashboards/generated/**` (golden of a fixture fleet) | nothing                                  |
  * | `dashboards/**`                                    | `observability`                            |
- * | docs, `*.md`, tests, fixtures, bench, `.github/**`, lint/test config, CLI commands other than synth | nothing |
+ * | docs, `*.md`, tests, fixtures, goldens, bench, `dev/**`, `testing/**`, `.github/**`, lint/test config, CLI commands other than synth | nothing |
  * | anything else (`stacks/**`, `functions/**`, lockfile, `cdktf.json`, `cli/**`, `bin/**`, ...) | every stack |
  *
  * A removed tenant stack is never deployed or destroyed by CI: see docs/delivery.md, "Decommissioning a tenant".
@@ -33,7 +34,10 @@ const INERT: readonly { readonly pattern: RegExp; readonly why: string }[] = [
   { pattern: /^tenants\/[^/]+\.schema\.json$/, why: 'generated from fleet/manifest, which itself triggers every stack' },
   { pattern: /^tenants\/[^/]+\.md$/, why: 'generated field reference' },
   { pattern: /\.test\.ts$/, why: 'tests do not change synthesized output' },
-  { pattern: /(^|\/)(__snapshots__|fixtures)\//, why: 'test data' },
+  { pattern: /(^|\/)(__snapshots__|__golden__|fixtures)\//, why: 'test data' },
+  { pattern: /^dashboards\/generated\//, why: 'golden of the dashboard builders for a fixture fleet; deployed dashboards are built at synth' },
+  { pattern: /^dev\//, why: 'the local dev fleet: never synthesized or deployed' },
+  { pattern: /^testing\//, why: 'test helpers' },
   { pattern: /(^|\/)[^/]+\.md$/, why: 'documentation' },
   { pattern: /^docs\//, why: 'documentation' },
   { pattern: /^bench\//, why: 'benchmarks' },
@@ -56,8 +60,8 @@ export function effectOf(change: FileChange, tenantIds: ReadonlySet<string>): Ef
     return { kind: 'tenant', id };
   }
   if (/^tenants\/_[^/]*\.ya?ml$/.test(change.path)) return { kind: 'all' };
-  if (/^dashboards\//.test(change.path)) return { kind: 'observability' };
   if (INERT.some(({ pattern }) => pattern.test(change.path))) return { kind: 'none' };
+  if (/^dashboards\//.test(change.path)) return { kind: 'observability' };
   return { kind: 'all' };
 }
 
