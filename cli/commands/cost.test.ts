@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { run } from './cost';
+import { shippedTenantCount } from '../../fleet/testing/shipped-fleet';
 
 const TENANTS = path.join(__dirname, '..', '..', 'tenants');
 const BAD = path.join(__dirname, '..', '..', 'fleet', 'manifest', 'fixtures', 'bad', 'unknown-tier');
@@ -14,7 +15,7 @@ describe('flota cost', () => {
   test('prints the shipped fleet and a generated fleet with alert, custom-metric and dashboard costs', async () => {
     const c = capture();
     expect(await run(['--tenants', TENANTS, '--generate', '120'], c.io)).toBe(0);
-    expect(c.out()).toContain('Shipped fleet: 50 tenants');
+    expect(c.out()).toContain(`Shipped fleet: ${shippedTenantCount()} tenants`);
     expect(c.out()).toContain('Generated fleet: 120 tenants');
     expect(c.out()).toMatch(/alert evaluation \(GetMetricData\)\s+\$\d+\.\d\d\/month/);
     expect(c.out()).toContain('flota-status-grid');
@@ -25,7 +26,7 @@ describe('flota cost', () => {
     expect(await run(['--tenants', TENANTS, '--tenant-count', '60', '--json'], c.io)).toBe(0);
     const parsed = JSON.parse(c.out()) as { estimates: { fleet: string; tenants: number; alertEvaluation: { usdPerMonth: number } }[] };
     expect(parsed.estimates.map((e) => [e.fleet, e.tenants])).toEqual([
-      ['shipped', 50],
+      ['shipped', shippedTenantCount()],
       ['generated', 60],
     ]);
     expect(parsed.estimates[0].alertEvaluation.usdPerMonth).toBeLessThanOrEqual(50);
