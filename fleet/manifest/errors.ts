@@ -27,6 +27,15 @@ export function formatError(e: ManifestError): string {
   return `${e.file}:${e.line}:${e.col}: ${e.path}: ${e.message} (got ${e.got}; ${e.fix})`;
 }
 
+/**
+ * A field path as printed: `slo.latency.target`, `tags.cost-centre`; a key that is empty or holds dots, spaces or
+ * quotes is quoted (`tags."a.b"`), so the path always reads as one unambiguous token. `(file)` for the whole file.
+ */
+export function fieldPath(path: readonly (string | number)[]): string {
+  if (path.length === 0) return '(file)';
+  return path.map((s) => (typeof s === 'number' || /^[^\s."'\\\p{C}]+$/u.test(s) ? String(s) : JSON.stringify(s))).join('.');
+}
+
 /** Orders errors by file, then position, then path, so output is stable and reads top to bottom. */
 export function compareErrors(a: ManifestError, b: ManifestError): number {
   if (a.file !== b.file) return a.file < b.file ? -1 : 1;

@@ -280,6 +280,8 @@ describe('did you mean', () => {
 
 describe('robustness', () => {
   const fleetText = fs.readFileSync(path.join(ROOT, FIXTURES, 'good/minimal/_fleet.yaml'), 'utf8');
+  const tenantText = fs.readFileSync(path.join(ROOT, FIXTURES, 'good/minimal/alpha.yaml'), 'utf8').replace(/alpha/g, 'orders');
+  const bad = (rule: string) => `${FIXTURES}/bad/${rule}`;
   const withTenant = (text: string): ManifestFileSystem => ({
     readdir: () => ['_fleet.yaml', 'orders.yaml'],
     readFile: (file) => (file.endsWith('_fleet.yaml') ? fleetText : text),
@@ -295,6 +297,76 @@ describe('robustness', () => {
     const errors = errorsOf('virtual', { fileSystem: withTenant(text) });
     expect(errors[0]).toMatchObject({ code, file: 'virtual/orders.yaml' });
     expect(errors[0]!.message).toContain(message);
+  });
+
+  test('fails on YAML that parses but cannot resolve, at the offending node', () => {
+    const errors = errorsOf(bad('yaml-resolve'));
+    expect(errors.map((e) => [e.file.replace(/.*\//, ''), e.line, e.col, e.got])).toEqual([
+      ['alpha.yaml', 5, 8, '*team'],
+      ['beta.yaml', 11, 10, '*tags'],
+      ['delta.yaml', 10, 3, 'a list, mapping, alias or binary value as a key'],
+      ['gamma.yaml', 4, 7, 'TAG_RESOLVE_FAILED'],
+    ]);
+  });
+
+  test('refuses an alias expansion bomb instead of expanding it', () => {
+    const laughs = ['id: orders', 'a: &a [1, 1, 1, 1, 1, 1, 1, 1, 1]', ...['b', 'c', 'd', 'e'].map((k, i) => `${k}: &${k} [${Array(9).fill(`*${'abcd'[i]}`).join(', ')}]`)].join('\n');
+    const errors = errorsOf('virtual', { fileSystem: withTenant(`${laughs}\n`) });
+    expect(errors).toEqual([expect.objectContaining({ code: 'yaml-resolve', file: 'virtual/orders.yaml', message: expect.stringContaining('Excessive alias count') })]);
+  });
+
+  // Whatever bytes a file holds, reading it ends in sentences: one `FILE:LINE:COL: path: what (got …; fix)` line per
+  // error, inside the file, and never an exception (which the CLI would print as a stack trace).
+  const expectSentences = (fileSystem: ManifestFileSystem, texts: readonly string[]) => {
+    let result: ReturnType<typeof loadManifest> | undefined;
+    expect(() => (result = loadManifest('virtual', { cwd: ROOT, fileSystem }))).not.toThrow();
+    if (result === undefined || result.ok) return;
+    const maxLines = Math.max(...texts.map((t) => t.split('\n').length));
+    for (const e of result.errors) {
+      const line = formatError(e);
+      expect(line).toMatch(/^virtual\/(orders|_fleet)\.yaml:\d+:\d+: \S.*: .+ \(got .*; .+\)$/s);
+      expect(line).not.toMatch(/\n\s+at /);
+      expect(e.line).toBeLessThanOrEqual(maxLines);
+    }
+  };
+  const bothFiles = (tenant: string, fleet = fleetText): ManifestFileSystem => ({
+    readdir: () => ['_fleet.yaml', 'orders.yaml'],
+    readFile: (file) => (file.endsWith('_fleet.yaml') ? fleet : tenant),
+  });
+
+  test('turns random bytes into sentences, in a tenant file and in _fleet.yaml', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 400 }), fc.boolean(), (bytes, asFleet) => {
+        const text = Buffer.from(bytes).toString('utf8');
+        expectSentences(asFleet ? bothFiles(tenantText, text) : bothFiles(text), [text, fleetText, tenantText]);
+      }),
+      { numRuns: 300, seed: 12 },
+    );
+  });
+
+  test('turns random YAML documents (anchors, aliases, tags, flow and block collections) into sentences', () => {
+    const token = fc.constantFrom(
+      'id: orders', 'name: x', 'owner:', 'tier: bronze', 'tags:', 'a', 'b:', ': ', '- ', '? ', ', ', '&x ', '*x', '&y ', '*y', '!!int ', '!!str ',
+      '!!binary ', '!!map ', '!secret ', '!!float ', '<<: ', '[', ']', '{', '}', '"', "'", '|', '>', '# c', '---', '...', '%YAML 1.2', '%TAG ! tag:x,2000:',
+      '\n', '\n  ', '\n    ', '\t', '0x1F', '1e400', '.nan', '-.inf', '~', 'null', 'true', 'yes', '2001-12-14', '"\\u0000"', '\u00e9', '\u{1F600}',
+    );
+    fc.assert(
+      fc.property(fc.array(token, { maxLength: 40 }), fc.boolean(), (tokens, asFleet) => {
+        const text = tokens.join('');
+        expectSentences(asFleet ? bothFiles(tenantText, `${fleetText}\n${text}`) : bothFiles(text), [text, `${fleetText}\n${text}`, tenantText]);
+      }),
+      { numRuns: 400, seed: 13 },
+    );
+  });
+
+  test('turns any JSON-like value, written as YAML, into sentences', () => {
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 4 }), (value) => {
+        const text = stringify(value);
+        expectSentences(bothFiles(text), [text, fleetText]);
+      }),
+      { numRuns: 200, seed: 14 },
+    );
   });
 
   test('never throws and always points inside the file, whatever the YAML says', () => {

@@ -8,7 +8,7 @@
  *
  * Each rule has a failing fixture in fixtures/bad/<code>/ and a test asserting its exact message.
  */
-import type { ManifestError } from './errors';
+import { fieldPath, type ManifestError } from './errors';
 import type { FleetDefaults, TenantManifest } from './schema';
 
 export interface RuleDefinition {
@@ -23,6 +23,7 @@ export const RULES = [
   { code: 'missing-fleet-file', title: 'The tenants directory has no _fleet.yaml (fleet defaults).' },
   { code: 'empty-directory', title: 'The tenants directory has no tenant file.' },
   { code: 'yaml-syntax', title: 'The file is not valid YAML (bad indentation, unclosed quote, duplicate key, …).' },
+  { code: 'yaml-resolve', title: 'Valid YAML that is not plain data: an alias without an earlier anchor or inside its own anchor, an unknown tag, a list or mapping as a key, too many aliases.' },
   { code: 'unknown-key', title: 'A key the schema does not define (typo → "did you mean").' },
   { code: 'missing-field', title: 'A required field is absent.' },
   { code: 'wrong-type', title: 'A value of the wrong type (e.g. a quoted number, a list where a mapping belongs).' },
@@ -61,7 +62,7 @@ type ErrorBody = Pick<ManifestError, 'code' | 'message' | 'got' | 'fix'>;
 
 export function errorAt<T>(f: CheckedFile<T>, path: readonly (string | number)[], at: 'key' | 'value', body: ErrorBody): ManifestError {
   const { line, col } = f.locate(path, at);
-  return { file: f.file, line, col, path: path.length === 0 ? '(file)' : path.join('.'), ...body };
+  return { file: f.file, line, col, path: fieldPath(path), ...body };
 }
 
 export const q = (s: string | number) => JSON.stringify(s);

@@ -3,7 +3,7 @@
  * code, "did you mean" for typos and the field's own description as the hint.
  */
 import type { z } from 'zod';
-import { renderValue, type ManifestError } from './errors';
+import { fieldPath, renderValue, type ManifestError } from './errors';
 import { didYouMean, type CheckedFile, type RuleCode } from './rules';
 import { CUSTOM_CODE } from './schema';
 import type { ParsedFile } from './yaml-source';
@@ -42,7 +42,7 @@ function issueToErrors(issue: Issue, parsed: ParsedFile, schema: z.ZodType): Man
   const issuePath = issue.path.filter((s): s is Segment => typeof s !== 'symbol');
   const at = (p: readonly Segment[], where: 'key' | 'value', code: RuleCode, message: string, got: string, fix: string): ManifestError => {
     const { line, col } = parsed.locate(p, where);
-    return { code, file: parsed.file, line, col, path: p.length === 0 ? '(file)' : p.join('.'), message, got, fix };
+    return { code, file: parsed.file, line, col, path: fieldPath(p), message, got, fix };
   };
   const value = parsed.valueAt(issuePath);
   const description = describeAt(schema, issuePath);

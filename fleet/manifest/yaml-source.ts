@@ -2,7 +2,7 @@
  * One manifest file read and parsed with source positions, so every error can point at FILE:LINE:COL of the offending
  * key or value.
  */
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node as YamlNode } from 'yaml';
 import type { ManifestError } from './errors';
 import type { Locate } from './rules';
 
@@ -63,7 +63,12 @@ export function parseFile(fileSystem: ManifestFileSystem, absolute: string, file
     }
     return undefined;
   }
-  const data: unknown = doc.toJS();
+  const resolved = resolveDocument(doc, lineCounter, file);
+  if ('error' in resolved) {
+    errors.push(resolved.error);
+    return undefined;
+  }
+  const data = resolved.data;
   const locate: Locate = (p, at) => {
     const offset = locateOffset(doc, p, at);
     return lineCounter.linePos(offset);
@@ -77,6 +82,80 @@ export function parseFile(fileSystem: ManifestFileSystem, absolute: string, file
     return v;
   };
   return { file, doc, lineCounter, locate, valueAt, data };
+}
+
+/** More aliases than any manifest needs: YAML's own defence against "billion laughs" expansion. */
+const MAX_ALIAS_COUNT = 100;
+
+/**
+ * Turns a syntactically valid document into plain data, refusing what parses but cannot be plain data: an alias to an
+ * anchor defined later (or never), an alias inside its own anchor (a cycle), an unknown or mismatched tag, a mapping or
+ * list used as a key, or an alias expansion past MAX_ALIAS_COUNT. The yaml library reports the first kind as warnings and
+ * throws for the others at toJS() time; each becomes one `yaml-resolve` error at the offending node.
+ */
+function resolveDocument(doc: Document, lineCounter: LineCounter, file: string): { data: unknown } | { error: ManifestError } {
+  const at = (offset: number | undefined, message: string, got: string, fix: string): { error: ManifestError } => {
+    const { line, col } = lineCounter.linePos(offset ?? 0);
+    return { error: { code: 'yaml-resolve', file, line, col, path: '(file)', message, got, fix } };
+  };
+  const warning = doc.warnings[0];
+  if (warning !== undefined) {
+    const message = warning.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+    return at(warning.pos[0], `YAML cannot be resolved: ${message}`, warning.code, resolveFix(warning.code));
+  }
+  let problem: { error: ManifestError } | undefined;
+  const anchors = new Map<string, YamlNode>();
+  visit(doc, {
+    Pair(_, pair) {
+      if (problem === undefined && pair.key !== null && !(isScalar(pair.key) && (pair.key.value === null || typeof pair.key.value !== 'object'))) {
+        problem = at(rangeStart(pair.key as YamlNode), 'a mapping key must be a plain value', 'a list, mapping, alias or binary value as a key', 'use a plain string key');
+      }
+    },
+    Node(_, node) {
+      if (problem !== undefined) return visit.BREAK;
+      if (isAlias(node)) {
+        const target = anchors.get(node.source);
+        if (target === undefined) {
+          problem = at(rangeStart(node), `alias *${node.source} has no anchor &${node.source} before it`, `*${node.source}`, `define &${node.source} earlier in the file, or write the value out`);
+        } else if (contains(target, node)) {
+          problem = at(rangeStart(node), `alias *${node.source} sits inside its own anchor, so its value would be infinite`, `*${node.source}`, 'write the value out instead of aliasing its parent');
+        }
+        return undefined;
+      }
+      if (node.anchor !== undefined) anchors.set(node.anchor, node);
+      return undefined;
+    },
+  });
+  if (problem !== undefined) return problem;
+  try {
+    return { data: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) };
+  } catch (error) {
+    const message = error instanceof Error ? error.message.split('\n')[0]! : String(error);
+    return at(rangeStart(doc.contents as YamlNode | null), `YAML cannot be resolved: ${message}`, error instanceof Error ? error.name : 'error', `remove the aliases or write the values out (at most ${MAX_ALIAS_COUNT} alias expansions)`);
+  }
+}
+
+function contains(ancestor: YamlNode, node: YamlNode): boolean {
+  let found = false;
+  visit(ancestor, (_, n) => {
+    if (n === node) {
+      found = true;
+      return visit.BREAK;
+    }
+    return undefined;
+  });
+  return found;
+}
+
+function resolveFix(code: string): string {
+  switch (code) {
+    case 'TAG_RESOLVE_FAILED':
+      return 'remove the tag (manifests use plain YAML: strings, numbers, booleans, lists, mappings)';
+    case 'BAD_DIRECTIVE':
+      return 'remove the % directive line';
+    default:
+      return 'write plain YAML at this position';
+  }
 }
 
 function yamlFix(code: string): string {
