@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { run as changed } from '../cli/commands/changed';
 import { parseOutputsFile } from '../cli/commands/smoke';
-import { MAX_WAVES } from '../cli/lib/fleet-index';
+import { MAX_DEPLOY_WAVES } from '../fleet/manifest/schema';
 import { GitRepo } from '../cli/lib/testing/git-repo';
 
 const root = join(__dirname, '..');
@@ -230,13 +230,13 @@ describe('pull-request workflow', () => {
 describe('deploy workflow', () => {
   const deploy = workflow('deploy.yml');
   const apply = workflow('apply-stacks.yml');
-  const waveJobs = Array.from({ length: MAX_WAVES }, (_, index) => `wave-${index + 1}`);
+  const waveJobs = Array.from({ length: MAX_DEPLOY_WAVES }, (_, index) => `wave-${index + 1}`);
 
   test('runs on pushes to main', () => {
     expect(deploy.on.push).toEqual({ branches: ['main'] });
   });
 
-  test(`has one job per wave (wave-1..wave-${MAX_WAVES}), each fed by the changed job and after the previous stage`, () => {
+  test(`has one job per wave (wave-1..wave-${MAX_DEPLOY_WAVES}), each fed by the changed job and after the previous stage`, () => {
     expect(Object.keys(deploy.jobs)).toEqual(['changed', 'synth', 'platform', ...waveJobs, 'observability']);
     waveJobs.forEach((name, index) => {
       const job = deploy.jobs[name] as Job;

@@ -8,6 +8,8 @@ const path = require('node:path');
 const esbuild = require('esbuild');
 
 const root = path.resolve(__dirname, '..');
+// flota pins Node 20 (see package.json engines); the AWS SDK's "Node 22 from January 2027" notice is not actionable per run.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const outfile = path.join(root, '.build', 'cli.js');
 // Write to a private file, then rename: concurrent invocations (parallel tests, CI jobs) never read a half-written bundle.
 const privateOut = `${outfile}.${process.pid}.tmp`;
@@ -36,7 +38,10 @@ require(outfile)
       process.exitCode = code;
     },
     (error) => {
-      process.stderr.write(`flota: ${error && error.stack ? error.stack : error}\n`);
+      // Commands turn bad input into sentences themselves; what reaches here is a bug. One line, the stack on request.
+      const message = error instanceof Error ? error.message : String(error);
+      const stack = process.env.FLOTA_DEBUG === '1' && error instanceof Error ? `\n${error.stack}` : '';
+      process.stderr.write(`flota: unexpected error: ${message} (FLOTA_DEBUG=1 prints the stack trace)${stack}\n`);
       process.exitCode = 2;
     },
   );

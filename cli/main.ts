@@ -16,6 +16,9 @@ const COMMANDS: Record<string, Command> = {
   cost: { summary: 'estimated monthly CloudWatch cost of SLO alerting and dashboard metrics (shipped + 500-tenant fleet)', load: () => import('./commands/cost') },
 };
 
+/** Every command name, so tests can hold each one to the same rules (help, bad flags, no stack traces). */
+export const COMMAND_NAMES: readonly string[] = Object.keys(COMMANDS);
+
 function usage(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((name) => name.length));
   const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`);

@@ -5,7 +5,8 @@
 import { appendFileSync } from 'node:fs';
 import { parseCommandArgs, UsageError } from '../lib/args';
 import { classifyChanges, unacknowledgedRemovals, type ChangeSet } from '../lib/changes';
-import { loadFleetIndexAt, loadManifestFleetIndex, MAX_WAVES, type FleetLoader } from '../lib/fleet-index';
+import { MAX_DEPLOY_WAVES } from '../../fleet/manifest/schema';
+import { loadFleetIndexAt, loadManifestFleetIndex, type FleetLoader } from '../lib/fleet-index';
 import { changedFiles, commitMessages } from '../lib/git';
 import { printJson, processIo, runCommand, type Io } from '../lib/output';
 
@@ -21,7 +22,7 @@ options:
   --head <ref>            the change (default HEAD); the manifest at this ref gives the deploy waves
   --all                   every stack (first deploy, manual full deploy); --base may then be omitted
   --json                  print the change set as JSON
-  --github-output <file>  also append step outputs (changes, stacks, tenant_stacks, wave_1..wave_${MAX_WAVES}, platform,
+  --github-output <file>  also append step outputs (changes, stacks, tenant_stacks, wave_1..wave_${MAX_DEPLOY_WAVES}, platform,
                           platform_stacks, observability, observability_stacks, removed,
                           unacknowledged_removals, any) to <file>, i.e. "$GITHUB_OUTPUT"
   --cwd <dir>             repository root (default: current directory)
@@ -43,7 +44,7 @@ export function computeChanged(options: {
 }): ChangedResult {
   const fleet = loadFleetIndexAt(options.cwd, options.head, options.load);
   const files = options.base === undefined ? [] : changedFiles(options.cwd, options.base, options.head);
-  const changes = classifyChanges(files, fleet, { maxWaves: MAX_WAVES, all: options.all });
+  const changes = classifyChanges(files, fleet, { maxWaves: MAX_DEPLOY_WAVES, all: options.all });
   const messages = options.base === undefined ? [] : commitMessages(options.cwd, options.base, options.head);
   return {
     base: options.base ?? null,
@@ -68,7 +69,7 @@ export function githubOutputLines(result: ChangedResult): string {
     unacknowledged_removals: result.unacknowledgedRemovals,
     any: result.stacks.length > 0,
   };
-  for (let wave = 1; wave <= MAX_WAVES; wave += 1) outputs[`wave_${wave}`] = result.waves[String(wave)] ?? [];
+  for (let wave = 1; wave <= MAX_DEPLOY_WAVES; wave += 1) outputs[`wave_${wave}`] = result.waves[String(wave)] ?? [];
   return Object.entries(outputs)
     .map(([name, value]) => `${name}=${JSON.stringify(value)}\n`)
     .join('');
@@ -83,7 +84,7 @@ function summary(result: ChangedResult): string {
   } else {
     for (const stack of result.stacks) lines.push(`  ${stack}  <- ${(result.reasons[stack] ?? []).join(', ')}`);
   }
-  for (let wave = 1; wave <= MAX_WAVES; wave += 1) {
+  for (let wave = 1; wave <= MAX_DEPLOY_WAVES; wave += 1) {
     const stacks = result.waves[String(wave)] ?? [];
     if (stacks.length > 0) lines.push(`wave ${wave}: ${stacks.join(' ')}`);
   }

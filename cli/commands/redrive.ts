@@ -9,7 +9,7 @@ import { printJson, processIo, runCommand, type Io } from '../lib/output';
 import { peekMessages, tenantQueues } from '../lib/queues';
 import { defaultQueueDependencies, formatMessages, parseTenantCommand, type QueueDependencies } from './dlq';
 
-export const HELP = `usage: flota redrive <tenant> [--yes] [--rate <msgs/s>] [--json] [--manifest <dir>]
+export const HELP = `usage: flota redrive <tenant> [--yes] [--rate <msgs/s>] [--json] [--tenants <dir>]
 
 Shows the approximate count and a sample of the tenant's dead-letter messages, asks for confirmation, then starts an
 SQS message move task (StartMessageMoveTask) from the dead-letter queue back to the tenant's queue. Redelivery is
@@ -20,6 +20,7 @@ options:
   --yes            do not ask (CI, scripts); required when stdin is not a terminal
   --rate <n>       MaxNumberOfMessagesPerSecond for the move task (default: SQS's own, up to 500/s)
   --json           print the result as JSON
+  --tenants <dir>  manifest directory (default tenants; --manifest is a deprecated alias)
 `;
 
 export interface RedriveDependencies extends QueueDependencies {
@@ -49,8 +50,8 @@ export async function run(args: string[], io: Io = processIo, deps: RedriveDepen
     if (!parsed) return 0;
     const { values } = parsed;
     const rate = values.rate === undefined ? undefined : positiveNumber('rate', values.rate, 0, { integer: true });
-    const tenant = parsed.loadTenant(deps);
-    const sqs = deps.sqs();
+    const { fleet, tenant } = parsed.loadTenant(deps);
+    const sqs = deps.sqs(fleet.region);
     const { queue, deadLetterQueue } = await tenantQueues(sqs, tenant);
     const report = (result: Record<string, unknown>): void => {
       if (values.json) printJson(io, { tenant: tenant.id, from: deadLetterQueue.name, to: queue.name, approximateMessages: deadLetterQueue.messages, ...result });

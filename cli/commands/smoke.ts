@@ -8,7 +8,7 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { ListTopicsCommand, PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { loadFleet } from '../../fleet';
 import type { FleetModel, TenantModel } from '../../fleet/model/types';
-import { parseCommandArgs, positiveNumber, UsageError } from '../lib/args';
+import { parseCommandArgs, positiveNumber, TENANTS_OPTIONS, tenantsDirectory, UsageError } from '../lib/args';
 import { formatTable, printJson, processIo, runCommand, type Io } from '../lib/output';
 import { mapLimit, smokeTenant, type HttpResult, type SmokeOptions, type SmokeResult, type SmokeTarget } from '../lib/smoke';
 
@@ -26,21 +26,22 @@ options:
                          of several) giving api_url, topic_arn, api_key_secret_name
   --timeout <s>          seconds to wait for each record (default 120)
   --concurrency <n>      tenants checked at once (default 8)
-  --manifest <dir>       manifest directory (default tenants)
+  --tenants <dir>        manifest directory (default tenants; --manifest is a deprecated alias)
   --json                 print results as JSON
 `;
 
 export interface SmokeDependencies {
   readonly fetch: typeof fetch;
-  readonly sns: () => SNSClient;
-  readonly secrets: () => SecretsManagerClient;
+  /** AWS clients in `region` (the fleet's region from the manifest, unless AWS_REGION says otherwise). */
+  readonly sns: (region: string) => SNSClient;
+  readonly secrets: (region: string) => SecretsManagerClient;
   readonly loadFleet: (dir: string) => FleetModel;
 }
 
 const defaultDependencies: SmokeDependencies = {
   fetch: (...args) => fetch(...args),
-  sns: () => new SNSClient({}),
-  secrets: () => new SecretsManagerClient({}),
+  sns: (region) => new SNSClient({ region: process.env.AWS_REGION ?? region }),
+  secrets: (region) => new SecretsManagerClient({ region: process.env.AWS_REGION ?? region }),
   loadFleet: (dir) => loadFleet(dir),
 };
 
@@ -74,8 +75,27 @@ type StackOutputs = Record<string, unknown>;
  * Reads outputs per stack from either `terraform output -json` (one stack: `{ name: { value } }`) or
  * `cdktf output --outputs-file` (`{ stack: { name: value } }`).
  */
+/** Reads --outputs-file, naming the file and the fix when it is missing or not JSON. */
+function readOutputsFile(file: string, stacks: readonly string[]): Map<string, StackOutputs> {
+  const fix = 'pass the JSON written by `terraform output -json` (one stack) or `cdktf output --outputs-file` (several)';
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new UsageError(`--outputs-file ${file}: cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)}); ${fix}`);
+  }
+  try {
+    return parseOutputsFile(text, stacks);
+  } catch (error) {
+    if (error instanceof SyntaxError) throw new UsageError(`--outputs-file ${file}: not JSON (${error.message}); ${fix}`);
+    throw error;
+  }
+}
+
 export function parseOutputsFile(text: string, stacks: readonly string[]): Map<string, StackOutputs> {
-  const parsed = JSON.parse(text) as Record<string, unknown>;
+  const json: unknown = JSON.parse(text);
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) throw new UsageError('the outputs file must hold a JSON object of outputs');
+  const parsed = json as Record<string, unknown>;
   const result = new Map<string, StackOutputs>();
   const isTerraformFormat = Object.values(parsed).every((v) => typeof v === 'object' && v !== null && 'value' in v);
   if (isTerraformFormat) {
@@ -142,7 +162,7 @@ export async function run(args: string[], io: Io = processIo, deps: SmokeDepende
       'outputs-file': { type: 'string' },
       timeout: { type: 'string' },
       concurrency: { type: 'string' },
-      manifest: { type: 'string' },
+      ...TENANTS_OPTIONS,
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     });
@@ -154,7 +174,7 @@ export async function run(args: string[], io: Io = processIo, deps: SmokeDepende
     const timeoutMs = positiveNumber('timeout', values.timeout, 120) * 1000;
     const concurrency = positiveNumber('concurrency', values.concurrency, 8, { integer: true });
 
-    const manifest = values.manifest ?? 'tenants';
+    const manifest = tenantsDirectory(values, io.stderr);
     const fleet = deps.loadFleet(manifest);
     const byId = new Map(fleet.tenants.map((tenant) => [tenant.id, tenant]));
     const unknown = positionals.filter((id) => !byId.has(id));
@@ -169,8 +189,8 @@ export async function run(args: string[], io: Io = processIo, deps: SmokeDepende
     } else {
       const outputs = values['outputs-file'] === undefined
         ? new Map<string, StackOutputs>()
-        : parseOutputsFile(readFileSync(values['outputs-file'], 'utf8'), tenants.map((t) => t.stackName));
-      const clients = { sns: deps.sns(), secrets: deps.secrets() };
+        : readOutputsFile(values['outputs-file'], tenants.map((t) => t.stackName));
+      const clients = { sns: deps.sns(fleet.region), secrets: deps.secrets(fleet.region) };
       targetFor = (tenant) => awsTarget(tenant, outputs.get(tenant.stackName), deps, clients);
     }
 

@@ -30,6 +30,23 @@ export function parseCommandArgs<O extends Options>(
   }
 }
 
+/** --tenants DIR, and --manifest DIR, its deprecated alias (older scripts and workflows still pass it). */
+export const TENANTS_OPTIONS = {
+  tenants: { type: 'string' },
+  manifest: { type: 'string' },
+} as const;
+
+/** The manifest directory from --tenants, or from --manifest with a deprecation warning; 'tenants' by default. */
+export function tenantsDirectory(values: { readonly tenants?: string; readonly manifest?: string }, warn: (text: string) => void): string {
+  if (values.manifest !== undefined) {
+    if (values.tenants !== undefined && values.tenants !== values.manifest) {
+      throw new UsageError(`--manifest is the old name of --tenants: pass only --tenants (got --tenants ${values.tenants} and --manifest ${values.manifest})`);
+    }
+    warn('warning: --manifest is deprecated; use --tenants\n');
+  }
+  return values.tenants ?? values.manifest ?? 'tenants';
+}
+
 /** Parses a positive number option (seconds, counts), naming the option in the error. */
 export function positiveNumber(name: string, value: string | undefined, fallback: number, { integer = false } = {}): number {
   if (value === undefined) return fallback;

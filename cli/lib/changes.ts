@@ -157,7 +157,7 @@ export function classifyChanges(files: readonly FileChange[], fleet: FleetIndex,
     throw new ChangeClassificationError(
       tooLate.map((t) => `tenant '${t.id}': wave ${t.wave} is outside 1..${options.maxWaves}`).join('\n') +
         `\nThe deploy workflow has one job per wave (wave-1..wave-${options.maxWaves}). Use a wave in that range, or add a ` +
-        `wave job to .github/workflows/deploy.yml and raise MAX_WAVES in cli/lib/fleet-index.ts.`,
+        `wave-${options.maxWaves + 1} job to .github/workflows/deploy.yml and raise MAX_DEPLOY_WAVES in fleet/manifest/schema/fields.ts (the schema and \`flota changed\` both read it).`,
     );
   }
   tenants.sort((a, b) => a.wave - b.wave || a.stackName.localeCompare(b.stackName));

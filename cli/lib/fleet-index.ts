@@ -5,13 +5,9 @@
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { MAX_DEPLOY_WAVES } from '../../fleet/manifest/schema';
 import { loadFleet } from '../../fleet';
 import type { FleetModel } from '../../fleet/model/types';
 import { listFilesAt, readFileAt, resolveCommit } from './git';
-
-/** Deploy workflow jobs exist for waves 1..MAX_WAVES (.github/workflows/deploy.yml); the manifest schema enforces it. */
-export const MAX_WAVES = MAX_DEPLOY_WAVES;
 
 /** Manifest directory, relative to the repository root. */
 export const MANIFEST_DIR = 'tenants';

@@ -20,7 +20,13 @@ function git(cwd: string, args: readonly string[]): string {
   try {
     return execFileSync('git', args, { cwd, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'pipe'] });
   } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new GitError('git is not installed or not on PATH: install it (apt-get install git, brew install git) or run flota where git is available');
+    }
     const stderr = (error as { stderr?: string }).stderr?.trim();
+    if (stderr !== undefined && /not a git repository/i.test(stderr)) {
+      throw new GitError(`${cwd} is not inside a git repository: run 'flota changed' from a checkout of the fleet repository`);
+    }
     throw new GitError(`git ${args.join(' ')} failed${stderr ? `: ${stderr}` : ''}`);
   }
 }
@@ -29,7 +35,8 @@ function git(cwd: string, args: readonly string[]): string {
 export function resolveCommit(cwd: string, ref: string): string {
   try {
     return git(cwd, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]).trim();
-  } catch {
+  } catch (error) {
+    if (error instanceof GitError && /^git is not installed|is not inside a git repository/.test(error.message)) throw error;
     throw new GitError(
       `git ref '${ref}' is not a commit in ${cwd}. In CI, check out with full history (actions/checkout fetch-depth: 0) ` +
         `and pass a ref that exists, e.g. origin/main.`,

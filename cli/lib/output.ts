@@ -37,7 +37,29 @@ export async function runCommand(io: Io, help: string, body: () => Promise<numbe
       io.stderr(`error: ${error.message}\n\n${help}`);
       return 2;
     }
-    io.stderr(`error: ${error instanceof Error ? error.message : String(error)}\n`);
+    io.stderr(`error: ${describeError(error)}\n`);
     return 1;
   }
+}
+
+/**
+ * One sentence for an error that reached a command. The AWS SDK's usual failures (no credentials, no region, expired or
+ * denied credentials) get their fix; any other error its message, never its stack.
+ */
+export function describeError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const { name, message } = error;
+  if (name === 'CredentialsProviderError' || /could not load credentials/i.test(message)) {
+    return 'no AWS credentials found: sign in (aws sso login, or set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY); in CI, the configure-aws-credentials step provides them';
+  }
+  if (/region is missing/i.test(message)) return 'no AWS region: set AWS_REGION (or AWS_DEFAULT_REGION) to the fleet region';
+  if (/^(ExpiredToken|ExpiredTokenException|RequestExpired)$/.test(name)) return `AWS credentials have expired (${name}): sign in again`;
+  if ('$metadata' in error) {
+    const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+    const hint = /AccessDenied|UnauthorizedOperation|not authorized/i.test(`${name} ${message}`)
+      ? '; the role needs the permissions listed in docs/delivery.md'
+      : '';
+    return `AWS ${name}${status === undefined ? '' : ` (HTTP ${status})`}: ${message}${hint}`;
+  }
+  return message;
 }

@@ -15,7 +15,7 @@ test('the smoke bundle the deploy workflow builds is self-contained and runs wit
     expect(readFileSync(outfile, 'utf8')).not.toMatch(/require\("(cdktf|@cdktf\/|esbuild|pg)"\)/);
     // Run from a directory without node_modules, reading the real manifest.
     expect(execFileSync(process.execPath, [outfile, '--help'], { cwd: dir, encoding: 'utf8' })).toMatch(/^usage: flota smoke/);
-    const unknown = spawnSync(process.execPath, [outfile, 'no-such-tenant', '--manifest', join(root, 'tenants')], { cwd: dir, encoding: 'utf8' });
+    const unknown = spawnSync(process.execPath, [outfile, 'no-such-tenant', '--tenants', join(root, 'tenants')], { cwd: dir, encoding: 'utf8' });
     expect(unknown.status).toBe(2);
     expect(unknown.stderr).toContain("unknown tenant(s): no-such-tenant");
   } finally {

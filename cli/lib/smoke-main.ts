@@ -10,7 +10,9 @@ run(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    process.stderr.write(`flota smoke: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    // An error that escaped the command is a bug: one sentence, the stack only on request.
+    const stack = process.env.FLOTA_DEBUG === '1' && error instanceof Error ? `\n${error.stack ?? ''}` : '';
+    process.stderr.write(`flota smoke: unexpected error: ${error instanceof Error ? error.message : String(error)} (FLOTA_DEBUG=1 prints the stack trace)${stack}\n`);
     process.exitCode = 2;
   },
 );
