@@ -22,18 +22,8 @@ const num = (value: number | null, tenant?: string): Results[number] => ({ kind:
 const vars = (entries: Record<string, Results>): Map<string, Results> => new Map(Object.entries(entries));
 const valueOf = (r: Results): (number | null | string)[] => r.map((v) => (v.kind === 'number' || v.kind === 'scalar' ? v.value : v.kind));
 
-const rules = (): SloAlertRule[] => sloRuleGroups(testFleet(['acme', 'globex'])).flatMap((g) => g.rules.map(withResampleRanges));
+const rules = (): SloAlertRule[] => sloRuleGroups(testFleet(['acme', 'globex'])).flatMap((g) => g.rules);
 const rule = (sli: SloAlertRule['sli'], windowId: string): SloAlertRule => rules().find((r) => r.sli === sli && r.window.id === windowId)!;
-
-/**
- * TEMPORARY (removed with the generator fix, #10 item 1): the generated rule with each resample stage given the range
- * of the query it reads, so the simulator can be tested before fleet/model/slo-rules.ts carries that fix.
- */
-function withResampleRanges<R extends SloAlertRule>(r: R): R {
-  const byRef = new Map(r.stages.map((s) => [s.refId, s]));
-  const range = (s: RuleStage): RuleStage['relativeTimeRange'] => byRef.get(String(s.model.expression))?.relativeTimeRange ?? s.relativeTimeRange;
-  return { ...r, stages: r.stages.map((s): RuleStage => (s.model.type === 'resample' ? { ...s, relativeTimeRange: range(s) } : s)) };
-}
 
 /** Today's rule shape (before the fix): every expression stage, resample included, has relativeTimeRange 0/0. */
 function withUnpatchedRanges(r: SloAlertRule): SloAlertRule {

@@ -1,4 +1,4 @@
-import { sloRuleGroups, type RuleStage, type SloAlertRule, type SloRuleGroup } from '../model/slo-rules';
+import { sloRuleGroups, type SloAlertRule, type SloRuleGroup } from '../model/slo-rules';
 import { testFleet } from '../testing/fleet-model';
 import type { InstanceResult } from './evaluate';
 import { burnThenRecover, DAY, lowTraffic, missingMetrics, spike, steadyBurn, type Scenario } from './scenario';
@@ -8,22 +8,11 @@ const BUDGET = 0.001; // availability 99.9 % (testTenant)
 const WINDOW_IDS = ['page-1h', 'page-6h', 'ticket-1d', 'ticket-3d'] as const;
 const QUERY_END_OFFSET = 60;
 
-const groups = (ids: readonly string[] = ['acme']): readonly SloRuleGroup[] =>
-  sloRuleGroups(testFleet(ids)).map((g) => ({ ...g, rules: g.rules.map(withResampleRanges) }));
+const groups = (ids: readonly string[] = ['acme']): readonly SloRuleGroup[] => sloRuleGroups(testFleet(ids));
 const run = (scenario: Scenario, options: SimulateOptions = {}, g = groups()): SimulationReport =>
   simulate(g, scenario, { sli: 'availability', tenant: 'acme', ...options });
 const windowOf = (g: readonly SloRuleGroup[], id: string) => g.find((x) => x.windowId === id)!.rules[0]!.window;
 const firing = (report: SimulationReport): string[] => WINDOW_IDS.filter((id) => report.byWindow[id]?.firstFiring !== undefined);
-
-/**
- * TEMPORARY (removed with the generator fix, #10 item 1): the generated rule with each resample stage given the range
- * of the query it reads, so the simulator can be tested before fleet/model/slo-rules.ts carries that fix.
- */
-function withResampleRanges<R extends SloAlertRule>(r: R): R {
-  const byRef = new Map(r.stages.map((s) => [s.refId, s]));
-  const range = (s: RuleStage): RuleStage['relativeTimeRange'] => byRef.get(String(s.model.expression))?.relativeTimeRange ?? s.relativeTimeRange;
-  return { ...r, stages: r.stages.map((s): RuleStage => (s.model.type === 'resample' ? { ...s, relativeTimeRange: range(s) } : s)) };
-}
 
 /** The generated rule with its math stage replaced (to try a candidate expression on the same data). */
 function withMath(group: SloRuleGroup, expression: (rule: SloAlertRule) => string): SloRuleGroup {
