@@ -190,7 +190,10 @@ function sloRule(
     resampleStage('J', 'B', window.shortWindowMinutes, range),
     reduceStage('E', 'I', 'last', 'replaceNN'), // bad events, short window (newest bucket; none = 0)
     reduceStage('F', 'J', 'last', 'replaceNN'), // all events, short window
-    mathStage('G', `($C / $D >= ${threshold}) && ($E / $F >= ${threshold}) && ($D >= ${min})`),
+    // Guards FIRST: Grafana's && short-circuits on a 0 left operand before its NaN check (pkg/expr/mathexp/exp.go
+    // binaryOp), so no 0/0 is ever evaluated. Ratios first would let an empty short window ($E/$F = 0/0 = NaN) pass
+    // every && and, on Grafana 10.4's math threshold (NaN > 0 → NaN → Alerting), page a tenant under the guard.
+    mathStage('G', `($D >= ${Math.max(1, min)}) && ($F > 0) && ($C / $D >= ${threshold}) && ($E / $F >= ${threshold})`),
     thresholdStage('H', 'G'),
   ];
   const tenantLabel = '{{ $labels.Tenant }}';
