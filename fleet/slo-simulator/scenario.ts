@@ -272,6 +272,11 @@ export function scenarioSource(scenario: Scenario, options: SourceOptions = {}):
     [scenario.metrics.bad, new Map()],
     [scenario.metrics.total, new Map()],
   ]);
+  // only the bucket options: callers pass wider option objects (SimulateOptions has its own from / to)
+  const bucketOptions = {
+    ...(options.lagSeconds === undefined ? {} : { lagSeconds: options.lagSeconds }),
+    ...(options.alignment === undefined ? {} : { alignment: options.alignment }),
+  };
   for (const [tenant, traffic] of Object.entries(scenario.tenants)) {
     if (traffic.emits === 'none') continue;
     const total = new Float64Array(traffic.good.length);
@@ -292,7 +297,7 @@ export function scenarioSource(scenario: Scenario, options: SourceOptions = {}):
     const series: SeriesData[] = [];
     for (const [tenant, metric] of byTenant) {
       if (!selected(tenant)) continue;
-      const points = cloudWatchBuckets(metric, { periodSeconds, from, to, now, ...options });
+      const points = cloudWatchBuckets(metric, { ...bucketOptions, periodSeconds, from, to, now });
       // REMOVE_EMPTY: a series without datapoints is not returned
       if (points.length > 0) {
         series.push({ labels: { ...(typeof service === 'string' ? { [DIMENSION.service]: service } : {}), [DIMENSION.tenant]: tenant }, points });

@@ -94,6 +94,8 @@ export interface RuleRun {
   readonly evaluations: number;
   /** First evaluation at which an instance (of `tenant`, if given) is Alerting (firing). */
   readonly firstFiring?: number;
+  /** Last such evaluation. */
+  readonly lastFiring?: number;
   /** Evaluations with at least one firing instance. */
   readonly firingEvaluations: number;
   /** Evaluations whose result was an Error, and the first error message. */
@@ -117,6 +119,7 @@ export interface RunOptions extends EvaluateOptions, StateOptions {
 export function runRule(rule: SloAlertRule, intervalSeconds: number, source: MetricSource, options: RunOptions): RuleRun {
   const states = new Map<string, InstanceState>();
   let firstFiring: number | undefined;
+  let lastFiring: number | undefined;
   let firstError: string | undefined;
   let evaluations = 0;
   let firingEvaluations = 0;
@@ -145,6 +148,7 @@ export function runRule(rule: SloAlertRule, intervalSeconds: number, source: Met
     if (firing) {
       firingEvaluations++;
       firstFiring ??= at;
+      lastFiring = at;
     }
   }
   return {
@@ -154,7 +158,7 @@ export function runRule(rule: SloAlertRule, intervalSeconds: number, source: Met
     errorEvaluations,
     noDataEvaluations,
     finalStates: [...states.values()],
-    ...(firstFiring === undefined ? {} : { firstFiring }),
+    ...(firstFiring === undefined ? {} : { firstFiring, lastFiring }),
     ...(firstError === undefined ? {} : { firstError }),
   };
 }
