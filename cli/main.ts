@@ -13,6 +13,7 @@ const COMMANDS: Record<string, Command> = {
   smoke: { summary: 'publish a record per tenant and read it back through the API (AWS or --local)', load: () => import('./commands/smoke') },
   dlq: { summary: "peek at a tenant's dead-letter queue (count + sample, never consumes)", load: () => import('./commands/dlq') },
   redrive: { summary: "move a tenant's dead-letter messages back to its queue (asks first)", load: () => import('./commands/redrive') },
+  slo: { summary: 'slo simulate: replay the SLO alert rules on synthetic traffic; detection times vs the SRE Workbook', load: () => import('./commands/slo') },
   cost: { summary: 'estimated monthly CloudWatch cost of SLO alerting and dashboard metrics (shipped + 500-tenant fleet)', load: () => import('./commands/cost') },
 };
 

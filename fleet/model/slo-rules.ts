@@ -86,7 +86,12 @@ export interface RuleStage {
   readonly refId: string;
   /** The CloudWatch data source uid, or "__expr__" for server-side expressions. */
   readonly datasourceUid: string;
-  /** Seconds before evaluation; expressions use 0/0. */
+  /**
+   * Seconds before evaluation. Datasource queries need from > to (Grafana rejects the rule otherwise). Expressions
+   * ignore it, except resample: Grafana resamples onto a grid spanning the stage's OWN range (0/0 fails with "the series
+   * cannot be sampled further; the time range is shorter than the interval"), so a resample stage carries the range of
+   * the query it reads.
+   */
   readonly relativeTimeRange: { readonly from: number; readonly to: number };
   readonly model: Readonly<Record<string, unknown>>;
 }
@@ -181,11 +186,14 @@ function sloRule(
     reduceStage('D', 'B', 'sum', 'dropNN'), // all events, long window (also the minimum-traffic guard)
     // CloudWatch returns no point for a period without data (ServerErrors is only emitted on errors), so `last` of the
     // raw series could be an old bucket: resample onto the short-window grid first (empty buckets → NaN → 0).
-    resampleStage('I', 'A', window.shortWindowMinutes),
-    resampleStage('J', 'B', window.shortWindowMinutes),
+    resampleStage('I', 'A', window.shortWindowMinutes, range),
+    resampleStage('J', 'B', window.shortWindowMinutes, range),
     reduceStage('E', 'I', 'last', 'replaceNN'), // bad events, short window (newest bucket; none = 0)
     reduceStage('F', 'J', 'last', 'replaceNN'), // all events, short window
-    mathStage('G', `($C / $D >= ${threshold}) && ($E / $F >= ${threshold}) && ($D >= ${min})`),
+    // Guards FIRST: Grafana's && short-circuits on a 0 left operand before its NaN check (pkg/expr/mathexp/exp.go
+    // binaryOp), so no 0/0 is ever evaluated. Ratios first would let an empty short window ($E/$F = 0/0 = NaN) pass
+    // every && and, on Grafana 10.4's math threshold (NaN > 0 → NaN → Alerting), page a tenant under the guard.
+    mathStage('G', `($D >= ${Math.max(1, min)}) && ($F > 0) && ($C / $D >= ${threshold}) && ($E / $F >= ${threshold})`),
     thresholdStage('H', 'G'),
   ];
   const tenantLabel = '{{ $labels.Tenant }}';
@@ -231,12 +239,12 @@ function cloudWatchStage(target: CloudWatchTarget, range: { from: number; to: nu
 
 const EXPRESSION_DATASOURCE = { type: '__expr__', uid: '__expr__' } as const;
 
-/** A server-side expression stage: no time range, the expression data source, then the expression's own fields. */
-function expressionStage(refId: string, fields: Readonly<Record<string, unknown>>): RuleStage {
+/** A server-side expression stage: the expression data source, then the expression's own fields (range 0/0 unless given). */
+function expressionStage(refId: string, fields: Readonly<Record<string, unknown>>, range = { from: 0, to: 0 }): RuleStage {
   return {
     refId,
     datasourceUid: EXPRESSION_DATASOURCE.uid,
-    relativeTimeRange: { from: 0, to: 0 },
+    relativeTimeRange: range,
     model: { refId, datasource: EXPRESSION_DATASOURCE, ...fields },
   };
 }
@@ -250,8 +258,17 @@ function reduceStage(refId: string, input: string, reducer: 'sum' | 'last', mode
   });
 }
 
-function resampleStage(refId: string, input: string, windowMinutes: number): RuleStage {
-  return expressionStage(refId, { type: 'resample', expression: input, window: `${windowMinutes}m`, downsampler: 'sum', upsampler: 'fillna' });
+/**
+ * Resample `input` onto a `windowMinutes` grid. `range` must be the input query's range: Grafana's ResampleCommand
+ * builds the grid from the stage's own relativeTimeRange (from, from + window, …, to), so the grid's last point is the
+ * query's end and `last` reads the newest short window.
+ */
+function resampleStage(refId: string, input: string, windowMinutes: number, range: { from: number; to: number }): RuleStage {
+  return expressionStage(
+    refId,
+    { type: 'resample', expression: input, window: `${windowMinutes}m`, downsampler: 'sum', upsampler: 'fillna' },
+    range,
+  );
 }
 
 function mathStage(refId: string, expression: string): RuleStage {
