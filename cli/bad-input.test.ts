@@ -90,7 +90,8 @@ const cases: Case[] = [
 ];
 
 describe('no command prints a stack trace for bad input', () => {
-  test.concurrent.each(cases)('%s: one sentence, no stack trace', async (_what, args, code, phrase, options) => {
+  const table = cases.map(([what, args, code, phrase, options]) => ({ what, args, code, phrase, options }));
+  test.concurrent.each(table)('$what: one sentence, no stack trace', async ({ args, code, phrase, options }) => {
     const run = await flota(args, options);
     expect(run.output).not.toMatch(STACK_FRAME);
     expect(run.output).toMatch(phrase);
