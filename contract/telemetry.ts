@@ -43,7 +43,16 @@ export const INGEST_METRIC = {
   recordsRejected: 'RecordsRejected',
   /** Milliseconds from publish (SNS/SQS sent timestamp) to database commit, one value per record. */
   ingestLag: 'IngestLag',
-  /** Records whose lag exceeded the tenant's freshness threshold. freshness SLI = 1 − StaleRecords / RecordsIngested. */
+  /**
+   * Valid new records ingest had to store: those it stored, plus — when a batch could not be stored (database down) — every
+   * valid record of that batch, once per failed attempt. The freshness SLI's total events.
+   */
+  recordsDue: 'RecordsDue',
+  /**
+   * Records that missed the tenant's freshness threshold: stored with a lag above it, or not stored at all because their
+   * batch failed (once per failed attempt). freshness SLI = 1 − StaleRecords / RecordsDue, so an outage that stores
+   * nothing reads as 0 % fresh instead of 0/0.
+   */
   staleRecords: 'StaleRecords',
 } as const;
 
@@ -51,7 +60,7 @@ export const INGEST_METRIC = {
 export const SLI = {
   availability: { service: SERVICE.api, bad: API_METRIC.serverErrors, total: API_METRIC.requests },
   latency: { service: SERVICE.api, bad: API_METRIC.slowRequests, total: API_METRIC.requests },
-  freshness: { service: SERVICE.ingest, bad: INGEST_METRIC.staleRecords, total: INGEST_METRIC.recordsIngested },
+  freshness: { service: SERVICE.ingest, bad: INGEST_METRIC.staleRecords, total: INGEST_METRIC.recordsDue },
 } as const;
 export type SliName = keyof typeof SLI;
 

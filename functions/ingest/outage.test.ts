@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import type { Pool } from 'pg';
 import { loadFleet } from '../../fleet';
 import { deadLetterWindowSeconds, INGEST_OUTAGE_BUDGET_SECONDS } from '../../fleet/model/sizing';
+import { sloRuleGroups, type SloAlertRule } from '../../fleet/model/slo-rules';
 import type { TenantModel } from '../../fleet/model/types';
 import { captureOutput, type CapturedOutput } from '../../testing/capture-output';
 import { SimulatedSqs } from '../../testing/simulated-sqs';
@@ -47,8 +48,16 @@ afterEach(async () => {
   await proxy.stop();
 });
 
+/** Freshness metrics one invocation emitted, at its simulated time. */
+interface Emitted {
+  readonly at: number;
+  readonly due: number;
+  readonly stale: number;
+}
+
 interface OutageResult {
   readonly sqs: SimulatedSqs;
+  readonly emitted: readonly Emitted[];
   readonly stored: string[];
   readonly deadLetteredIds: string[];
 }
@@ -76,7 +85,18 @@ async function outage(ingest: TenantModel['ingest'], outageSeconds: number): Pro
 
   const outageEnds = START + outageSeconds * 1000;
   let down = false;
-  await sqs.run(handler, {
+  const emitted: Emitted[] = [];
+  const metric = (blobs: readonly Record<string, unknown>[], name: string) => blobs.reduce((sum, b) => sum + (typeof b[name] === 'number' ? (b[name] as number) : 0), 0);
+  const consumer: typeof handler = async (event) => {
+    const before = output.emf().length;
+    try {
+      return await handler(event);
+    } finally {
+      const blobs = output.emf().slice(before) as Record<string, unknown>[];
+      emitted.push({ at: sqs.now(), due: metric(blobs, 'RecordsDue'), stale: metric(blobs, 'StaleRecords') });
+    }
+  };
+  await sqs.run(consumer, {
     until: START + 14 * 24 * 3600 * 1000,
     beforeDelivery: async (now) => {
       if (now < outageEnds && !down) {
@@ -89,7 +109,19 @@ async function outage(ingest: TenantModel['ingest'], outageSeconds: number): Pro
     },
   });
   const { rows } = await db.pool.query<{ id: string }>('SELECT id FROM records ORDER BY id');
-  return { sqs, stored: rows.map((r) => r.id), deadLetteredIds: sqs.deadLetters.map((m) => m.messageId).sort() };
+  return { sqs, emitted, stored: rows.map((r) => r.id), deadLetteredIds: sqs.deadLetters.map((m) => m.messageId).sort() };
+}
+
+/** The rule's Grafana math condition (stage G) evaluated on window counts, exactly as written in the rule. */
+function fires(rule: SloAlertRule, counts: { badLong: number; totalLong: number; badShort: number; totalShort: number }): boolean {
+  const math = rule.stages.find((stage) => stage.refId === 'G')?.model.expression as string;
+  const js = math
+    .replace(/\$C/g, String(counts.badLong))
+    .replace(/\$D/g, String(counts.totalLong))
+    .replace(/\$E/g, String(counts.badShort))
+    .replace(/\$F/g, String(counts.totalShort));
+  expect(js).toMatch(/^[0-9.()<>=&/ e+-]+$/);
+  return Boolean(new Function(`return (${js});`)());
 }
 
 const allValid = [...Array.from({ length: LATE }, (_, i) => `late-${i}`), ...Array.from({ length: VALID }, (_, i) => `valid-${String(i).padStart(2, '0')}`)];
@@ -101,7 +133,7 @@ describe(`a database outage of the full ${INGEST_OUTAGE_BUDGET_SECONDS / 3600} h
   });
 
   test('0 valid records end in the DLQ: every one is stored exactly once after recovery; only the poison message is dead-lettered', async () => {
-    const { sqs, stored, deadLetteredIds } = await outage(worst.ingest, INGEST_OUTAGE_BUDGET_SECONDS);
+    const { sqs, emitted, stored, deadLetteredIds } = await outage(worst.ingest, INGEST_OUTAGE_BUDGET_SECONDS);
     expect(deadLetteredIds).toEqual(['m-poison']);
     expect(stored).toEqual(allValid);
     expect(sqs.depth).toBe(0);
@@ -110,6 +142,20 @@ describe(`a database outage of the full ${INGEST_OUTAGE_BUDGET_SECONDS / 3600} h
     expect(failedWhole.length).toBeGreaterThan(0);
     expect(Math.max(...failedWhole.map((d) => d.at)) - START).toBeGreaterThanOrEqual((INGEST_OUTAGE_BUDGET_SECONDS - worst.ingest.visibilityTimeoutSeconds) * 1000);
     expect(output.logs().filter((l) => l.message === 'database unavailable; whole batch will be retried').length).toBe(failedWhole.length);
+    // Freshness falls, and the page-1h freshness rule fires, one hour into the outage: the bad and total counts the rule
+    // reads (StaleRecords, RecordsDue) are the ones this handler emitted, summed over the rule's long and short windows.
+    const rule = sloRuleGroups(shipped)
+      .flatMap((g) => g.rules)
+      .find((r) => r.sli === 'freshness' && r.window.id === 'page-1h' && r.tenantIds.includes(worst.id))!;
+    expect(rule.queries.map((q) => q.metricName)).toEqual(['StaleRecords', 'RecordsDue']);
+    const sum = (fromMinute: number, toMinute: number, key: 'due' | 'stale') =>
+      emitted.filter((e) => e.at >= START + fromMinute * 60_000 && e.at < START + toMinute * 60_000).reduce((n, e) => n + e[key], 0);
+    const counts = { badLong: sum(0, 60, 'stale'), totalLong: sum(0, 60, 'due'), badShort: sum(55, 60, 'stale'), totalShort: sum(55, 60, 'due') };
+    expect(counts.totalLong).toBeGreaterThanOrEqual(worst.slo.minEventsPerWindow);
+    expect(counts.badLong).toBe(counts.totalLong); // 0 % fresh
+    expect(fires(rule, counts)).toBe(true);
+    // …and after recovery the records are stored: stale (they waited 2 h) but due, so the ratio recovers as traffic does.
+    expect(sum(120, 24 * 60, 'due')).toBeGreaterThanOrEqual(VALID + LATE);
     // The poison message was retried for the whole window before it was dead-lettered (its record was reported each time).
     expect(sqs.deadLetters[0]!.receiveCount).toBe(worst.ingest.maxReceiveCount);
   });
