@@ -25,7 +25,7 @@ export type ServiceName = (typeof SERVICE)[keyof typeof SERVICE];
 export const API_METRIC = {
   /** Count of requests handled (every status). */
   requests: 'Requests',
-  /** Count of 5xx responses. availability SLI = 1 − ServerErrors / Requests. */
+  /** Count of 5xx responses the function itself answered (the availability SLI counts GATEWAY_METRIC, which sees more). */
   serverErrors: 'ServerErrors',
   /** Count of 4xx responses. */
   clientErrors: 'ClientErrors',
@@ -34,6 +34,33 @@ export const API_METRIC = {
   /** Request duration in milliseconds (one raw value per request, so percentiles work). */
   latency: 'Latency',
 } as const;
+
+/**
+ * What API Gateway answered, counted from the tenant's stage access log by CloudWatch Logs metric filters (Service = api,
+ * [Service, Tenant] only) — so it includes every failure the API function never saw: API Gateway answers 500 when Lambda
+ * throttles the function, 502 when the function errors, crashes or fails to initialise, and 504 when the integration
+ * times out ("Handle Lambda errors in API Gateway", Lambda developer guide). These are the same responses AWS/ApiGateway
+ * `Count` and `5XXError` count, but labelled by tenant, so one SEARCH over `Tenant` covers the fleet. Throttling and
+ * auth refusals by API Gateway itself (429, 403) are 4xx: client errors, not availability failures.
+ */
+export const GATEWAY_METRIC = {
+  /** Every request API Gateway answered, any status. availability SLI = 1 − GatewayServerErrors / GatewayRequests. */
+  requests: 'GatewayRequests',
+  /** Requests API Gateway answered with a 5xx (from the function, or for it: throttle, error, timeout). */
+  serverErrors: 'GatewayServerErrors',
+} as const;
+
+/**
+ * The metric filters on the access log (JSON with a numeric `status`, and `service` and `tenant` fields that become the
+ * dimensions). CloudWatch Logs filter-pattern syntax: `{ $.f = * }` = field present, `{ $.f >= n }` = numeric comparison.
+ */
+export const GATEWAY_METRIC_FILTERS: readonly { readonly metricName: string; readonly pattern: string }[] = [
+  { metricName: GATEWAY_METRIC.requests, pattern: '{ $.status = * }' },
+  { metricName: GATEWAY_METRIC.serverErrors, pattern: '{ $.status >= 500 }' },
+];
+
+/** Access-log field names the metric filters read their dimensions from. */
+export const GATEWAY_LOG_DIMENSION_FIELDS = { [DIMENSION.service]: '$.service', [DIMENSION.tenant]: '$.tenant' } as const;
 
 /** Ingest function metrics (Service = ingest). */
 export const INGEST_METRIC = {
@@ -58,7 +85,7 @@ export const INGEST_METRIC = {
 
 /** The SLIs, as ratios of the metrics above. */
 export const SLI = {
-  availability: { service: SERVICE.api, bad: API_METRIC.serverErrors, total: API_METRIC.requests },
+  availability: { service: SERVICE.api, bad: GATEWAY_METRIC.serverErrors, total: GATEWAY_METRIC.requests },
   latency: { service: SERVICE.api, bad: API_METRIC.slowRequests, total: API_METRIC.requests },
   freshness: { service: SERVICE.ingest, bad: INGEST_METRIC.staleRecords, total: INGEST_METRIC.recordsDue },
 } as const;
