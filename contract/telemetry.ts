@@ -25,7 +25,7 @@ export type ServiceName = (typeof SERVICE)[keyof typeof SERVICE];
 export const API_METRIC = {
   /** Count of requests handled (every status). */
   requests: 'Requests',
-  /** Count of 5xx responses. availability SLI = 1 − ServerErrors / Requests. */
+  /** Count of 5xx responses the function itself answered (the availability SLI counts GATEWAY_METRIC, which sees more). */
   serverErrors: 'ServerErrors',
   /** Count of 4xx responses. */
   clientErrors: 'ClientErrors',
@@ -35,6 +35,33 @@ export const API_METRIC = {
   latency: 'Latency',
 } as const;
 
+/**
+ * What API Gateway answered, counted from the tenant's stage access log by CloudWatch Logs metric filters (Service = api,
+ * [Service, Tenant] only) — so it includes every failure the API function never saw: API Gateway answers 500 when Lambda
+ * throttles the function, 502 when the function errors, crashes or fails to initialise, and 504 when the integration
+ * times out ("Handle Lambda errors in API Gateway", Lambda developer guide). These are the same responses AWS/ApiGateway
+ * `Count` and `5XXError` count, but labelled by tenant, so one SEARCH over `Tenant` covers the fleet. Throttling and
+ * auth refusals by API Gateway itself (429, 403) are 4xx: client errors, not availability failures.
+ */
+export const GATEWAY_METRIC = {
+  /** Every request API Gateway answered, any status. availability SLI = 1 − GatewayServerErrors / GatewayRequests. */
+  requests: 'GatewayRequests',
+  /** Requests API Gateway answered with a 5xx (from the function, or for it: throttle, error, timeout). */
+  serverErrors: 'GatewayServerErrors',
+} as const;
+
+/**
+ * The metric filters on the access log (JSON with a numeric `status`, and `service` and `tenant` fields that become the
+ * dimensions). CloudWatch Logs filter-pattern syntax: `{ $.f = * }` = field present, `{ $.f >= n }` = numeric comparison.
+ */
+export const GATEWAY_METRIC_FILTERS: readonly { readonly metricName: string; readonly pattern: string }[] = [
+  { metricName: GATEWAY_METRIC.requests, pattern: '{ $.status = * }' },
+  { metricName: GATEWAY_METRIC.serverErrors, pattern: '{ $.status >= 500 }' },
+];
+
+/** Access-log field names the metric filters read their dimensions from. */
+export const GATEWAY_LOG_DIMENSION_FIELDS = { [DIMENSION.service]: '$.service', [DIMENSION.tenant]: '$.tenant' } as const;
+
 /** Ingest function metrics (Service = ingest). */
 export const INGEST_METRIC = {
   /** Records committed to the database (duplicates of already-stored records not counted). */
@@ -43,15 +70,24 @@ export const INGEST_METRIC = {
   recordsRejected: 'RecordsRejected',
   /** Milliseconds from publish (SNS/SQS sent timestamp) to database commit, one value per record. */
   ingestLag: 'IngestLag',
-  /** Records whose lag exceeded the tenant's freshness threshold. freshness SLI = 1 − StaleRecords / RecordsIngested. */
+  /**
+   * Valid new records ingest had to store: those it stored, plus — when a batch could not be stored (database down) — every
+   * valid record of that batch, once per failed attempt. The freshness SLI's total events.
+   */
+  recordsDue: 'RecordsDue',
+  /**
+   * Records that missed the tenant's freshness threshold: stored with a lag above it, or not stored at all because their
+   * batch failed (once per failed attempt). freshness SLI = 1 − StaleRecords / RecordsDue, so an outage that stores
+   * nothing reads as 0 % fresh instead of 0/0.
+   */
   staleRecords: 'StaleRecords',
 } as const;
 
 /** The SLIs, as ratios of the metrics above. */
 export const SLI = {
-  availability: { service: SERVICE.api, bad: API_METRIC.serverErrors, total: API_METRIC.requests },
+  availability: { service: SERVICE.api, bad: GATEWAY_METRIC.serverErrors, total: GATEWAY_METRIC.requests },
   latency: { service: SERVICE.api, bad: API_METRIC.slowRequests, total: API_METRIC.requests },
-  freshness: { service: SERVICE.ingest, bad: INGEST_METRIC.staleRecords, total: INGEST_METRIC.recordsIngested },
+  freshness: { service: SERVICE.ingest, bad: INGEST_METRIC.staleRecords, total: INGEST_METRIC.recordsDue },
 } as const;
 export type SliName = keyof typeof SLI;
 

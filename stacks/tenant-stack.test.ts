@@ -12,6 +12,7 @@ import {
   type SynthesizedFleet,
 } from './testing/synth';
 import type { FleetModel } from '../fleet/model/types';
+import { sloRuleGroups } from '../fleet/model/slo-rules';
 import { migrationsChecksum } from '../functions/migrations';
 import { MigrateInputSchema } from '../functions/migrate/handler';
 
@@ -31,6 +32,26 @@ beforeAll(() => {
   stack = synthesized.stacks['tenant-acme']!;
 });
 afterAll(() => synthesized.cleanup());
+
+/** An access-log line as API Gateway writes it with `format`: $context variables filled in, JSON. */
+function accessLogLine(format: string, values: { status: number; integrationStatus?: number }): Record<string, unknown> {
+  const filled = format
+    .replace('$context.status', String(values.status))
+    .replace('$context.integration.integrationStatus', String(values.integrationStatus ?? '-'));
+  return JSON.parse(filled) as Record<string, unknown>;
+}
+
+/**
+ * CloudWatch Logs JSON filter patterns of the two forms the metric filters use ("Filter pattern syntax", CloudWatch Logs
+ * user guide): `{ $.field = * }` matches when the field exists, `{ $.field >= n }` compares a numeric field.
+ */
+function matchesJsonPattern(pattern: string, event: Record<string, unknown>): boolean {
+  const exists = /^\{ \$\.(\w+) = \* \}$/.exec(pattern);
+  if (exists) return event[exists[1]!] !== undefined;
+  const numeric = /^\{ \$\.(\w+) >= (\d+) \}$/.exec(pattern);
+  if (numeric) return typeof event[numeric[1]!] === 'number' && (event[numeric[1]!] as number) >= Number(numeric[2]);
+  throw new Error(`pattern form not modelled: ${pattern}`);
+}
 
 function statementsOfRole(roleSuffix: string) {
   const policy = resourceAt(stack, 'aws_iam_role_policy', `${roleSuffix}/policy`);
@@ -265,11 +286,62 @@ describe('TenantStack', () => {
       expect(onlyResource(globex, 'aws_api_gateway_usage_plan')['quota_settings']).toBeUndefined();
     });
 
-    test('writes JSON access logs', () => {
+    test('writes JSON access logs with the tenant and a numeric status', () => {
       const stage = onlyResource(stack, 'aws_api_gateway_stage');
       const settings = stage['access_log_settings'] as { format: string; destination_arn: string };
-      expect(JSON.parse(settings.format)).toMatchObject({ requestId: '$context.requestId', status: '$context.status' });
+      expect(settings.format).toContain('"status":$context.status,');
+      expect(accessLogLine(settings.format, { status: 200 })).toMatchObject({ service: 'api', tenant: 'acme', requestId: '$context.requestId', status: 200 });
       expect(settings.destination_arn).toContain('aws_cloudwatch_log_group.');
+    });
+
+    describe('availability SLI: what API Gateway answered, including failures the function never saw', () => {
+      const format = () => (onlyResource(stack, 'aws_api_gateway_stage')['access_log_settings'] as { format: string }).format;
+      const filters = () =>
+        Object.values(resourcesOf(stack, 'aws_cloudwatch_log_metric_filter')).map(
+          (f) => f as unknown as { log_group_name: string; pattern: string; metric_transformation: { name: string; namespace: string; value: string; dimensions: Record<string, string> } },
+        );
+
+      test('two metric filters on the access log emit GatewayRequests and GatewayServerErrors under [Service, Tenant]', () => {
+        expect(filters().map((f) => [f.metric_transformation.name, f.pattern])).toEqual([
+          ['GatewayRequests', '{ $.status = * }'],
+          ['GatewayServerErrors', '{ $.status >= 500 }'],
+        ]);
+        for (const f of filters()) {
+          expect(f.log_group_name).toContain('aws_cloudwatch_log_group.');
+          expect(f.metric_transformation).toMatchObject({ namespace: 'Flota', value: '1', dimensions: { Service: '$.service', Tenant: '$.tenant' } });
+        }
+      });
+
+      test('a Lambda throttle (500), function error or init crash (502) and integration timeout (504) make availability fall and page; the function metrics saw none of them', () => {
+        // One hour of traffic: 1,000 requests, 2 % failing in API Gateway/Lambda before or around the handler.
+        const lines = [
+          ...Array.from({ length: 980 }, () => accessLogLine(format(), { status: 200 })),
+          ...Array.from({ length: 8 }, () => accessLogLine(format(), { status: 500, integrationStatus: 429 })), // Lambda throttled the function
+          ...Array.from({ length: 8 }, () => accessLogLine(format(), { status: 502, integrationStatus: 200 })), // crash / init error
+          ...Array.from({ length: 4 }, () => accessLogLine(format(), { status: 504 })), // integration timeout
+        ];
+        const count = (metricName: string) => {
+          const filter = filters().find((f) => f.metric_transformation.name === metricName)!;
+          return lines.filter((line) => matchesJsonPattern(filter.pattern, line)).length;
+        };
+        expect([count('GatewayServerErrors'), count('GatewayRequests')]).toEqual([20, 1000]);
+
+        const rule = sloRuleGroups(fleet).flatMap((g) => g.rules).find((r) => r.sli === 'availability' && r.window.id === 'page-1h' && r.tenantIds.includes('acme'))!;
+        expect(rule.queries.map((q) => [q.namespace, q.metricName, q.dimensions])).toEqual([
+          ['Flota', 'GatewayServerErrors', { Service: 'api', Tenant: '*' }],
+          ['Flota', 'GatewayRequests', { Service: 'api', Tenant: '*' }],
+        ]);
+        const shortShare = 0.1; // the failures continue into the newest 5 minutes
+        const g = (rule.stages.find((st) => st.refId === 'G')!.model.expression as string)
+          .replace(/\$C/g, String(count('GatewayServerErrors')))
+          .replace(/\$D/g, String(count('GatewayRequests')))
+          .replace(/\$E/g, String(count('GatewayServerErrors') * shortShare))
+          .replace(/\$F/g, String(count('GatewayRequests') * shortShare));
+        expect(g).toMatch(/^[0-9.()<>=&/ e+-]+$/);
+        expect(Boolean(new Function(`return (${g});`)())).toBe(true); // 2 % ≥ 14.4 × the 0.1 % budget
+        // The handler never ran for the throttled requests and answered nothing for the crashed or timed-out ones: an SLI on
+        // its own ServerErrors / Requests would have read 0 errors in 980 requests.
+      });
     });
 
     test('stores the generated API key in a KMS-encrypted secret, never in the synthesized output', () => {

@@ -222,6 +222,7 @@ export class TenantStack extends TerraformStack {
 
     this.httpApi = new TenantApi(this, 'http-api', {
       api: tenant.api,
+      tenantId: tenant.id,
       names,
       functionInvokeArn: this.api.function.invokeArn,
       functionName: this.api.function.functionName,

@@ -61,7 +61,7 @@ function printEstimate(io: Io, e: FleetEstimate): void {
     ),
   );
   io.stdout(`alert evaluation (GetMetricData)      ${usd(e.alertEvaluation.usdPerMonth)}/month  (${count(e.alertEvaluation.metricsPerMonth)} metrics × $0.01/1,000)\n`);
-  io.stdout(`custom metrics (EMF, ${e.customMetrics.metricNames} names × ${e.tenants + 1} dimension sets)  ${usd(e.customMetrics.usdPerMonth)}/month  (${count(e.customMetrics.count)} metrics)\n`);
+  io.stdout(`custom metrics (EMF and access-log metric filters, ${e.customMetrics.metricNames} names)  ${usd(e.customMetrics.usdPerMonth)}/month  (${count(e.customMetrics.count)} metrics)\n`);
   io.stdout(`total                                 ${usd(e.totalUsdPerMonth)}/month\n`);
   if (e.withinAlertBudgetAt50 !== null) {
     io.stdout(`alert evaluation scaled to 50 tenants ${e.withinAlertBudgetAt50 ? '≤' : '>'} $${ALERT_EVALUATION_BUDGET_USD}/month target\n`);

@@ -12,6 +12,7 @@ describe('effectOf: what one changed file affects', () => {
     ['dashboards/dashboards.test.ts', { kind: 'none' }],
     ['stacks/__golden__/fixture-fleet.json', { kind: 'none' }],
     ['dev/fleet.ts', { kind: 'none' }],
+    ['fleet/slo-simulator/evaluate.ts', { kind: 'none' }],
     ['testing/database.ts', { kind: 'none' }],
     ['fleet/model/sizing.ts', { kind: 'all' }],
     ['contract/record.ts', { kind: 'all' }],

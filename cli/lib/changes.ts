@@ -37,6 +37,7 @@ const INERT: readonly { readonly pattern: RegExp; readonly why: string }[] = [
   { pattern: /(^|\/)(__snapshots__|__golden__|fixtures)\//, why: 'test data' },
   { pattern: /^dashboards\/generated\//, why: 'golden of the dashboard builders for a fixture fleet; deployed dashboards are built at synth' },
   { pattern: /^dev\//, why: 'the local dev fleet: never synthesized or deployed' },
+  { pattern: /^fleet\/slo-simulator\//, why: 'the SLO rule simulator: read by tests and `flota slo simulate`, never by synth' },
   { pattern: /^testing\//, why: 'test helpers' },
   { pattern: /(^|\/)[^/]+\.md$/, why: 'documentation' },
   { pattern: /^docs\//, why: 'documentation' },

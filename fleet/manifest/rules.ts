@@ -43,6 +43,8 @@ export const RULES = [
   { code: 'account-concurrency', title: "The fleet's reserved Lambda concurrency (API + migrate of every tenant) leaves fewer than the 100 unreserved executions AWS requires." },
   { code: 'batch-window', title: 'An SQS batch size above 10 without a batching window of at least 1 s.' },
   { code: 'storage-ceiling', title: 'A storage autoscaling ceiling below the allocated storage.' },
+  { code: 'statement-timeout', title: "A function timeout that does not cover its database wait (connect + statement timeout + 1 s), so a slow query would be an invisible Lambda timeout instead of a counted error." },
+  { code: 'dead-letter-window', title: 'An SQS redrive policy that dead-letters valid records during a database outage shorter than the 2 h outage budget ((maxReceiveCount − 1) × visibility timeout).' },
 ] as const satisfies readonly RuleDefinition[];
 
 export type RuleCode = (typeof RULES)[number]['code'];

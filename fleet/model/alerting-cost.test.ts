@@ -20,9 +20,9 @@ describe('observabilityCost', () => {
     expect(cost.alertEvaluation.usdPerMonth).toBeCloseTo((12 * evaluations * 0.01) / 1000, 6);
   });
 
-  test('custom metrics: 9 metric names × ([Service] + one [Service, Tenant] per tenant), tiered prices', () => {
-    expect(customMetricCount(50)).toEqual({ metricNames: 9, count: 459 });
-    expect(customMetricsUsd(459)).toBeCloseTo(137.7, 6);
+  test('custom metrics: 10 EMF metric names × ([Service] + one [Service, Tenant] per tenant) + 2 access-log metrics per tenant, tiered prices', () => {
+    expect(customMetricCount(50)).toEqual({ metricNames: 12, count: 610 });
+    expect(customMetricsUsd(610)).toBeCloseTo(183, 6);
     expect(customMetricsUsd(10_000 + 1000)).toBeCloseTo(3000 + 100, 6); // second tier at $0.10
   });
 

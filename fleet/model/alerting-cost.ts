@@ -9,11 +9,12 @@
  *    SEARCH returns one series per tenant that has data: the estimate assumes every tenant has data, the worst case).
  * 2. Custom metrics. Embedded Metric Format bills each (metric name, dimension set, dimension values) as one custom
  *    metric per month: every flota metric is emitted with [Service] (once for the fleet) and [Service, Tenant] (once
- *    per tenant), priced with CloudWatch's tiers ($0.30 for the first 10,000, $0.10 up to 250,000, $0.05 up to
+ *    per tenant), and the two availability metrics that metric filters count from each tenant's API access log with
+ *    [Service, Tenant] only, priced with CloudWatch's tiers ($0.30 for the first 10,000, $0.10 up to 250,000, $0.05 up to
  *    1,000,000, $0.02 above).
  * Prices: CloudWatch us-east-1 / eu-west-1 list prices; other regions differ slightly.
  */
-import { API_METRIC, INGEST_METRIC } from '../../contract/telemetry';
+import { API_METRIC, GATEWAY_METRIC, INGEST_METRIC } from '../../contract/telemetry';
 import { sloClasses, sloRuleGroups } from './slo-rules';
 import { maxSeries } from './cloudwatch-queries';
 import type { FleetModel } from './types';
@@ -55,9 +56,10 @@ export interface ObservabilityCost {
 }
 
 export function customMetricCount(tenants: number): { metricNames: number; count: number } {
-  const metricNames = Object.keys(API_METRIC).length + Object.keys(INGEST_METRIC).length;
-  // [Service] once for the fleet + [Service, Tenant] once per tenant
-  return { metricNames, count: metricNames * (1 + tenants) };
+  const emitted = Object.keys(API_METRIC).length + Object.keys(INGEST_METRIC).length;
+  const gateway = Object.keys(GATEWAY_METRIC).length;
+  // EMF: [Service] once for the fleet + [Service, Tenant] once per tenant; access-log metric filters: [Service, Tenant] only
+  return { metricNames: emitted + gateway, count: emitted * (1 + tenants) + gateway * tenants };
 }
 
 export function customMetricsUsd(count: number): number {

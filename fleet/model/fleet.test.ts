@@ -70,7 +70,7 @@ describe('buildFleetModel: a tenant that relies on defaults', () => {
       batchSize: 10,
       batchingWindowSeconds: 0,
       maxConcurrency: 5,
-      maxReceiveCount: 5,
+      maxReceiveCount: 41,
       timeoutSeconds: 30,
       memoryMb: 256,
       visibilityTimeoutSeconds: 180,
@@ -160,7 +160,7 @@ describe('buildFleetModel: a tenant that overrides', () => {
 
   test('takes every override over the tier value', () => {
     expect(orders.database).toMatchObject({ instanceClass: 'db.t4g.large', allocatedStorageGb: 100, maxAllocatedStorageGb: 400, multiAz: true, backupRetentionDays: 21, maxConnections: 675 });
-    expect(orders.ingest).toMatchObject({ batchSize: 200, batchingWindowSeconds: 5, maxConcurrency: 60, maxReceiveCount: 10, timeoutSeconds: 45, memoryMb: 1024 });
+    expect(orders.ingest).toMatchObject({ batchSize: 200, batchingWindowSeconds: 5, maxConcurrency: 60, maxReceiveCount: 28, timeoutSeconds: 45, memoryMb: 1024 });
     expect(orders.api).toMatchObject({ rateLimitPerSecond: 300, burstLimit: 600, quotaPerDay: 5000000, reservedConcurrency: 30, timeoutSeconds: 20, memoryMb: 768 });
     expect(orders.logRetentionDays).toBe(365);
     expect(orders.wave).toBe(2);

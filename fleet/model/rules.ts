@@ -5,11 +5,23 @@
  * model, so the model is only ever built from a valid manifest. Codes are listed with every other rule in
  * fleet/manifest/rules.ts.
  */
+import { DATABASE_TIMEOUTS_MS, minimumFunctionTimeoutMs } from '../../contract/database';
 import type { ManifestError } from '../manifest/errors';
 import { errorAt, q, type CheckedFile } from '../manifest/rules';
 import type { FleetDefaults, TenantManifest, TierManifest } from '../manifest/schema';
 import { checkTenantNames, deriveTenantNames, maxTenantIdLength } from './names';
-import { CONNECTION_BUDGET_PERCENT_TEXT, connectionBudget, MIGRATE_FUNCTION, resolveSizing, smallestClassFitting, type ResolvedSizing } from './sizing';
+import {
+  CONNECTION_BUDGET_PERCENT_TEXT,
+  connectionBudget,
+  deadLetterWindowSeconds,
+  INGEST_OUTAGE_BUDGET_SECONDS,
+  MIGRATE_FUNCTION,
+  minimumMaxReceiveCount,
+  resolveSizing,
+  smallestClassFitting,
+  visibilityTimeoutSeconds,
+  type ResolvedSizing,
+} from './sizing';
 
 /** Every model rule over the fleet file and the tenant files that passed the schema. */
 export function checkDerivedRules(fleet: CheckedFile<FleetDefaults>, tenants: readonly CheckedFile<TenantManifest>[]): ManifestError[] {
@@ -21,7 +33,7 @@ export function checkDerivedRules(fleet: CheckedFile<FleetDefaults>, tenants: re
 // ---------------------------------------------------------------------------------------------------------------------
 
 interface SizingProblem {
-  readonly code: 'connection-budget' | 'batch-window' | 'storage-ceiling';
+  readonly code: 'connection-budget' | 'batch-window' | 'storage-ceiling' | 'statement-timeout' | 'dead-letter-window';
   /** Fields (relative to the tier / tenant root) that could fix it, most likely first. */
   readonly fields: readonly string[];
   readonly message: string;
@@ -65,8 +77,45 @@ function sizingProblems(sizing: ResolvedSizing): SizingProblem[] {
       fix: `set database.maxAllocatedStorageGb to at least ${sizing.database.allocatedStorageGb}`,
     });
   }
+  for (const fn of ['api', 'ingest'] as const) {
+    const timeoutMs = sizing[fn].timeoutSeconds * 1000;
+    const needed = minimumFunctionTimeoutMs(fn);
+    if (timeoutMs < needed) {
+      const { connect, statement, margin } = DATABASE_TIMEOUTS_MS;
+      problems.push({
+        code: 'statement-timeout',
+        fields: [`${fn}.timeoutSeconds`],
+        message:
+          `the ${fn} function's timeout of ${sizing[fn].timeoutSeconds} s does not cover its database wait (connect ${seconds(connect)} + ` +
+          `statement ${seconds(statement[fn])} + ${seconds(margin)} to answer): a slow query would end as an invisible Lambda timeout ` +
+          `instead of a counted ${fn === 'api' ? '503' : 'failed batch'}`,
+        fix: `raise ${fn}.timeoutSeconds to at least ${Math.ceil(needed / 1000)}`,
+      });
+    }
+  }
+  const visibility = visibilityTimeoutSeconds(sizing.ingest.timeoutSeconds, sizing.ingest.batchingWindowSeconds);
+  const window = deadLetterWindowSeconds(sizing.ingest.maxReceiveCount, visibility);
+  if (window < INGEST_OUTAGE_BUDGET_SECONDS) {
+    problems.push({
+      code: 'dead-letter-window',
+      fields: ['ingest.maxReceiveCount', 'ingest.timeoutSeconds'],
+      message:
+        `maxReceiveCount ${sizing.ingest.maxReceiveCount} dead-letters valid records after a database outage of ${duration(window)} ` +
+        `((${sizing.ingest.maxReceiveCount} − 1) receives × visibility timeout ${visibility} s), shorter than the ${duration(INGEST_OUTAGE_BUDGET_SECONDS)} outage budget`,
+      fix: `set ingest.maxReceiveCount to at least ${minimumMaxReceiveCount(visibility)}`,
+    });
+  }
   return problems;
 }
+
+/** 720 → "12 min", 7200 → "2 h", 4500 → "75 min". */
+function duration(totalSeconds: number): string {
+  if (totalSeconds % 3600 === 0) return `${totalSeconds / 3600} h`;
+  if (totalSeconds % 60 === 0) return `${totalSeconds / 60} min`;
+  return `${totalSeconds} s`;
+}
+
+const seconds = (ms: number): string => `${ms / 1000} s`;
 
 const split = (field: string) => field.split('.');
 

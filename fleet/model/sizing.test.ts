@@ -6,7 +6,8 @@ import { loadFleet, loadManifest } from '..';
 import type { ManifestFileSystem } from '../manifest';
 import { INSTANCE_CLASS_MEMORY_GIB, INSTANCE_CLASSES } from '../manifest/schema';
 import { buildFleetModel } from '.';
-import { maxConnectionsFor } from './sizing';
+import { deadLetterWindowSeconds, INGEST_OUTAGE_BUDGET_SECONDS, maxConnectionsFor, minimumMaxReceiveCount } from './sizing';
+import { DATABASE_TIMEOUTS_MS, minimumFunctionTimeoutMs } from '../../contract/database';
 import type { TenantModel } from './types';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -105,5 +106,33 @@ describe('connection budget: worst-case Lambda concurrency × pool size ≤ 80 %
     // Both branches must have been exercised, or the property proved nothing.
     expect(accepted).toBeGreaterThan(10);
     expect(rejected).toBeGreaterThan(10);
+  });
+});
+
+describe('database outage budget and timeouts (every shipped tenant, recomputed from its own settings)', () => {
+  const shipped = loadFleet(path.join(ROOT, 'tenants'));
+
+  test('no valid record is dead-lettered by a database outage within the budget: (maxReceiveCount − 1) × visibility ≥ 2 h', () => {
+    expect(INGEST_OUTAGE_BUDGET_SECONDS).toBe(7200);
+    for (const t of shipped.tenants) {
+      expect(t.ingest.visibilityTimeoutSeconds).toBe(6 * t.ingest.timeoutSeconds + t.ingest.batchingWindowSeconds);
+      expect((t.ingest.maxReceiveCount - 1) * t.ingest.visibilityTimeoutSeconds).toBeGreaterThanOrEqual(7200);
+    }
+  });
+
+  test("the SQS defaults flota used before (5 receives × 180 s for bronze) dead-letter after 12 minutes; the minimum that covers 2 h is 41", () => {
+    expect(deadLetterWindowSeconds(5, 180)).toBe(12 * 60);
+    expect(minimumMaxReceiveCount(180)).toBe(41);
+    expect(deadLetterWindowSeconds(41, 180)).toBeGreaterThanOrEqual(7200);
+    expect(deadLetterWindowSeconds(40, 180)).toBeLessThan(7200);
+  });
+
+  test('every function timeout covers connect + statement timeout + 1 s, so a slow query is a counted error, not a Lambda timeout', () => {
+    for (const t of shipped.tenants) {
+      expect(t.api.timeoutSeconds * 1000).toBeGreaterThan(DATABASE_TIMEOUTS_MS.statement.api);
+      expect(t.api.timeoutSeconds * 1000).toBeGreaterThanOrEqual(minimumFunctionTimeoutMs('api'));
+      expect(t.ingest.timeoutSeconds * 1000).toBeGreaterThanOrEqual(minimumFunctionTimeoutMs('ingest'));
+    }
+    expect(minimumFunctionTimeoutMs('api')).toBe(DATABASE_TIMEOUTS_MS.connect + DATABASE_TIMEOUTS_MS.statement.api + 1000);
   });
 });

@@ -105,6 +105,27 @@ export function visibilityTimeoutSeconds(ingestTimeoutSeconds: number, batchingW
   return VISIBILITY_TIMEOUT_FACTOR * ingestTimeoutSeconds + batchingWindowSeconds;
 }
 
+/**
+ * The database outage ingest rides out without dead-lettering a valid record. During an outage the ingest function fails
+ * every batch (nothing is acknowledged before it is committed), so SQS receives each message again once per visibility
+ * timeout; after `maxReceiveCount` receives it moves to the DLQ. A message first received when the outage starts is
+ * therefore dead-lettered by any outage longer than `(maxReceiveCount − 1) × visibility timeout` — with SQS defaults for
+ * bronze (5 receives, 180 s) that was 12 minutes. Rule `dead-letter-window` (fleet/model/rules.ts) requires that window
+ * to cover this budget, which is longer than an RDS Multi-AZ failover (1–2 min), a minor-version upgrade or an instance
+ * class change (~10–30 min) and the time to restore from a snapshot of a small database.
+ */
+export const INGEST_OUTAGE_BUDGET_SECONDS = 2 * 3600;
+
+/** How long a message survives failing deliveries (a database outage) before SQS dead-letters it. */
+export function deadLetterWindowSeconds(maxReceiveCount: number, visibilityTimeout: number): number {
+  return (maxReceiveCount - 1) * visibilityTimeout;
+}
+
+/** The smallest maxReceiveCount whose dead-letter window covers `budgetSeconds`. */
+export function minimumMaxReceiveCount(visibilityTimeout: number, budgetSeconds: number = INGEST_OUTAGE_BUDGET_SECONDS): number {
+  return Math.ceil(budgetSeconds / visibilityTimeout) + 1;
+}
+
 /** Queue retention: 4 days gives a long weekend of outage before data ages out; the DLQ keeps 14 days (the SQS max). */
 export const MESSAGE_RETENTION_SECONDS = 4 * 24 * 3600;
 export const DLQ_RETENTION_SECONDS = 14 * 24 * 3600;

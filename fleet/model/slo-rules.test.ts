@@ -112,8 +112,8 @@ describe('SLO rule groups', () => {
   test('reads each metric once for both windows: period = short window, range = long window', () => {
     const rule = allRules(testFleet()).find((r) => r.sli === 'availability' && r.window.id === 'page-1h')!;
     const [bad, total] = rule.stages;
-    expect(bad.model).toMatchObject({ metricName: 'ServerErrors', statistic: 'Sum', period: '300', dimensions: { Service: 'api', Tenant: '*' } });
-    expect(total.model).toMatchObject({ metricName: 'Requests', period: '300' });
+    expect(bad.model).toMatchObject({ metricName: 'GatewayServerErrors', statistic: 'Sum', period: '300', dimensions: { Service: 'api', Tenant: '*' } });
+    expect(total.model).toMatchObject({ metricName: 'GatewayRequests', period: '300' });
     expect(bad.relativeTimeRange).toEqual({ from: 3600 + 60, to: 60 });
     expect(rule.condition).toBe('H');
   });

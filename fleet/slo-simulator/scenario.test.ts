@@ -1,4 +1,5 @@
 import { cloudWatchBuckets, DEFAULT_START, lowTraffic, mergeScenarios, MinuteMetric, missingMetrics, scenarioSource, spike, steadyBurn } from './scenario';
+import { SLI } from '../../contract/telemetry';
 
 const query = (metricName: string, period: number, tenants: string | string[] = '*') => ({
   refId: 'A',
@@ -64,11 +65,11 @@ describe('CloudWatch period buckets', () => {
     const s = mergeScenarios('two', [steadyBurn({ burn: 10, budget: 0.001 }), lowTraffic({ everyMinutes: 10_000, tenant: 'globex' })]);
     const source = scenarioSource(s);
     const now = s.incidentStart + 3600;
-    const total = source(query('Requests', 300), now - 3660, now - 60, now);
+    const total = source(query(SLI.availability.total, 300), now - 3660, now - 60, now);
     expect(total.map((x) => x.labels)).toEqual([{ Service: 'api', Tenant: 'acme' }]); // globex: no request in the hour
     expect(total[0]?.points).toHaveLength(12);
-    expect(source(query('ServerErrors', 300, ['globex']), now - 3660, now - 60, now)).toEqual([]);
-    expect(source(query('SlowRequests', 300), now - 3660, now - 60, now)).toEqual([]);
-    expect(scenarioSource(missingMetrics({ emits: 'totalsOnly' }))(query('ServerErrors', 300), now - 3660, now - 60, now)).toEqual([]);
+    expect(source(query(SLI.availability.bad, 300, ['globex']), now - 3660, now - 60, now)).toEqual([]);
+    expect(source(query(SLI.latency.bad, 300), now - 3660, now - 60, now)).toEqual([]);
+    expect(scenarioSource(missingMetrics({ emits: 'totalsOnly' }))(query(SLI.availability.bad, 300), now - 3660, now - 60, now)).toEqual([]);
   });
 });

@@ -5,7 +5,7 @@
  * construct test), so they build models here. Fleet-wide policy tests use the real shipped manifest via `loadFleet()`.
  * Names follow the same derivation as the model builder: everything starts from `${prefix}-${id}`.
  */
-import { MIGRATE_FUNCTION, visibilityTimeoutSeconds } from '../model/sizing';
+import { MIGRATE_FUNCTION, minimumMaxReceiveCount, visibilityTimeoutSeconds } from '../model/sizing';
 import type { FleetModel, TenantModel } from '../model/types';
 
 export interface TestTenantOptions {
@@ -77,7 +77,7 @@ export function testTenant(id: string, options: TestTenantOptions = {}): TenantM
       batchSize: 25,
       batchingWindowSeconds: 2,
       maxConcurrency: 5,
-      maxReceiveCount: 5,
+      maxReceiveCount: minimumMaxReceiveCount(visibilityTimeoutSeconds(ingestTimeout, 0)),
       timeoutSeconds: ingestTimeout,
       memoryMb: 512,
       visibilityTimeoutSeconds: visibilityTimeoutSeconds(ingestTimeout, 0),

@@ -26,7 +26,7 @@ const metrics = new FlotaMetrics({ service: SERVICE.api, tenantId: config.tenant
 // The pool is created lazily (first query) so a cold start does not wait for Secrets Manager before routing.
 const db: Queryable = {
   query: (async (...args: Parameters<Queryable['query']>) => {
-    const pool = await getPool();
+    const pool = await getPool(process.env, 'api');
     return (pool.query as (...a: unknown[]) => unknown)(...args);
   }) as Queryable['query'],
 };

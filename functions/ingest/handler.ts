@@ -18,7 +18,7 @@ export const handler = (event: SQSEvent, context: Context): Promise<SQSBatchResp
   if (!ingest) {
     const config = loadIngestConfig();
     ingest = createIngestHandler({
-      pool: () => getPool(),
+      pool: () => getPool(process.env, 'ingest'),
       logger: createLogger({ service: SERVICE.ingest, tenantId: config.tenantId }),
       metrics: new FlotaMetrics({ service: SERVICE.ingest, tenantId: config.tenantId }),
       freshnessThresholdSeconds: config.freshnessThresholdSeconds,

@@ -224,6 +224,7 @@ describe('ingest handler', () => {
     expect(lags.filter((v) => v === 1_000)).toHaveLength(240);
     expect(metricValues('RecordsIngested')).toEqual([250]);
     expect(metricValues('RecordsRejected')).toEqual([1]);
+    expect(metricValues('RecordsDue')).toEqual([250]);
     expect(metricValues('StaleRecords')).toEqual([10]);
     const units = Object.fromEntries(blobs.flatMap((b) => b._aws.CloudWatchMetrics[0]!.Metrics.map((m) => [m.Name, m.Unit])));
     expect(units).toMatchObject({ IngestLag: 'Milliseconds', RecordsIngested: 'Count', StaleRecords: 'Count' });
@@ -232,6 +233,7 @@ describe('ingest handler', () => {
   it('emits zero counts for an empty batch so the SLI series stay continuous', async () => {
     expect(await handlerFor(db.pool)({ Records: [] })).toEqual({ batchItemFailures: [] });
     expect(metricValues('RecordsIngested')).toEqual([0]);
+    expect(metricValues('RecordsDue')).toEqual([0]);
     expect(metricValues('StaleRecords')).toEqual([0]);
   });
 });
@@ -271,6 +273,29 @@ describe('ingest handler when the database is down', () => {
     expect(await ingest(event)).toEqual({ batchItemFailures: [{ itemIdentifier: 'outage-poison' }] });
     expect(await ingest(event)).toEqual({ batchItemFailures: [{ itemIdentifier: 'outage-poison' }] });
     expect(await storedIds()).toEqual(['outage-1', 'outage-2']);
+  });
+
+  it('counts every valid record of a batch it could not store as due and stale: freshness falls to 0 % while ingest stores nothing', async () => {
+    const ingest = handlerFor(pool);
+    const event = sqsEvent([
+      { body: recordBody('fresh-1'), sentAt: NOW - 1_000 },
+      { body: recordBody('fresh-2'), sentAt: NOW - 1_000 },
+      { body: recordBody('fresh-2'), sentAt: NOW - 1_000 }, // repeated id: one record due
+      { body: 'poison', messageId: 'fresh-poison' },
+    ]);
+    await proxy.stop();
+    await expect(ingest(event)).rejects.toBeInstanceOf(IngestUnavailableError);
+    await expect(ingest(event)).rejects.toBeInstanceOf(IngestUnavailableError);
+    // freshness SLI = 1 − StaleRecords / RecordsDue, per attempt
+    expect(metricValues('RecordsDue')).toEqual([2, 2]);
+    expect(metricValues('StaleRecords')).toEqual([2, 2]);
+    expect(metricValues('RecordsIngested')).toEqual([0, 0]);
+    expect(metricValues('RecordsRejected')).toEqual([1, 1]);
+
+    await proxy.start();
+    expect(await ingest(event)).toEqual({ batchItemFailures: [{ itemIdentifier: 'fresh-poison' }] });
+    expect(metricValues('RecordsDue')).toEqual([2, 2, 2]);
+    expect(metricValues('StaleRecords')).toEqual([2, 2, 0]); // stored within the threshold once the database is back
   });
 
   it('fails the batch when the connection drops while the insert is in flight, and the retry stores each record once', async () => {

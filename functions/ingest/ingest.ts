@@ -6,7 +6,9 @@
  * and validating each message — and builds `batchItemFailures` from the records whose step threw. Storing is deliberately
  * NOT per record: the valid records are collected and written afterwards by ONE statement (store.ts), which is what makes ingest fast. If that
  * statement cannot run (database down), the handler throws, so the whole batch — valid records included — stays on the
- * queue and is retried: nothing is acknowledged before it is committed.
+ * queue and is retried: nothing is acknowledged before it is committed. Its valid records are counted as RecordsDue and
+ * StaleRecords first, so the freshness SLI sees the outage (the redrive policy outlasts a 2 h outage: rule
+ * `dead-letter-window`).
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
@@ -70,7 +72,18 @@ export function createIngestHandler(deps: IngestDeps): IngestHandler {
       for (const rejection of rejected) logRejection(deps.logger, rejection);
 
       const { unique, repeats } = uniqueById(accepted);
-      const result = await store(deps, unique);
+      let result: Awaited<ReturnType<typeof store>>;
+      try {
+        result = await store(deps, unique);
+      } catch (error) {
+        // Nothing of this batch is stored: each of its valid records misses its freshness deadline this time round, so
+        // the freshness SLI falls during an outage instead of reading 0/0 (counted per attempt: SQS retries the batch).
+        deps.metrics.count(INGEST_METRIC.recordsIngested, 0);
+        deps.metrics.count(INGEST_METRIC.recordsRejected, rejected.length);
+        deps.metrics.count(INGEST_METRIC.recordsDue, unique.length);
+        deps.metrics.count(INGEST_METRIC.staleRecords, unique.length);
+        throw error;
+      }
       const committedAt = now();
       for (const rejection of result.rejected) logRejection(deps.logger, rejection);
       rejected.push(...result.rejected);
@@ -84,6 +97,7 @@ export function createIngestHandler(deps: IngestDeps): IngestHandler {
       }
       deps.metrics.count(INGEST_METRIC.recordsIngested, result.stored.length);
       deps.metrics.count(INGEST_METRIC.recordsRejected, rejected.length);
+      deps.metrics.count(INGEST_METRIC.recordsDue, result.stored.length);
       deps.metrics.count(INGEST_METRIC.staleRecords, stale);
       // A later message with the id of a record the database refused is not stored either: let SQS retry it.
       const repeatsRefused = repeatsOfRefused(repeats, result.rejected);

@@ -59,7 +59,7 @@ let lambdaHandler: ((event: unknown) => Promise<MigrateResult>) | undefined;
 /** Lambda entry point; configuration is read on first invocation. */
 export const handler = (event: unknown): Promise<MigrateResult> => {
   lambdaHandler ??= createMigrateHandler({
-    pool: () => getPool(),
+    pool: () => getPool(process.env, 'migrate'),
     logger: createLogger({ service: 'migrate', tenantId: loadTenantId() }),
   });
   return lambdaHandler(event);

@@ -1,6 +1,7 @@
 import { Client } from 'pg';
 import { createTestDatabase, type TestDatabase } from '../../testing/database';
 import { freePort } from '../../dev/embedded-postgres';
+import { DATABASE_TIMEOUTS_MS } from '../../contract/database';
 import { closePool, createPool, getPool, isAuthenticationFailure, isDatabaseUnavailable, poolConfigFor } from './db';
 
 let db: TestDatabase;
@@ -20,6 +21,15 @@ describe('getPool', () => {
     expect(first.options.max).toBe(3);
     const { rows } = await first.query('SELECT current_database() AS name');
     expect(rows[0].name).toBe(db.name);
+  });
+
+  it("caps every statement at the calling function's limit (contract/database.ts), which its timeout covers", async () => {
+    await closePool();
+    const api = await getPool({ DATABASE_URL: db.url }, 'api');
+    expect((await api.query('SHOW statement_timeout')).rows[0].statement_timeout).toBe(`${DATABASE_TIMEOUTS_MS.statement.api / 1000}s`);
+    await closePool();
+    const ingest = await getPool({ DATABASE_URL: db.url });
+    expect((await ingest.query('SHOW statement_timeout')).rows[0].statement_timeout).toBe(`${DATABASE_TIMEOUTS_MS.statement.ingest / 1000}s`);
   });
 
   it('does not cache a failed configuration, so the next invocation retries', async () => {

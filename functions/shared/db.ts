@@ -13,13 +13,17 @@
 import { Pool, type PoolConfig } from 'pg';
 import * as z from 'zod'; // namespace import: lets esbuild drop zod's unused parts (~370 KB, incl. all locales) from the Lambda bundles
 import { loadDatabaseConfig, type DatabaseConfig } from './config';
+import { DATABASE_TIMEOUTS_MS, type DatabaseClient } from '../../contract/database';
 
 /** How long a fetched secret is trusted before Secrets Manager is asked again. */
 export const SECRET_MAX_AGE_SECONDS = 300;
 /** Give up connecting after this long (then the caller sees a database-unavailable error). */
-export const CONNECT_TIMEOUT_MS = 5_000;
-/** Server-side cap on any one statement, so a stuck query cannot eat the whole Lambda timeout. */
-export const STATEMENT_TIMEOUT_MS = 20_000;
+export const CONNECT_TIMEOUT_MS = DATABASE_TIMEOUTS_MS.connect;
+/**
+ * Default server-side cap on any one statement (ingest's), so a stuck query cannot eat the whole Lambda timeout. Each
+ * function's own cap is in contract/database.ts, and the model checks that every function timeout covers it.
+ */
+export const STATEMENT_TIMEOUT_MS = DATABASE_TIMEOUTS_MS.statement.ingest;
 /**
  * Session settings of every connection (startup parameters): timestamps are printed in UTC in ISO style
  * (`2026-01-31 12:00:00.123456+00`), whatever the server's defaults. The API sends raw timestamps as that text
@@ -99,14 +103,15 @@ async function readSecret(secretArn: string, forceFetch: boolean): Promise<z.inf
 let sharedPool: Promise<Pool> | undefined;
 
 /**
- * The container's pool, configured from the environment on first call and reused by every later invocation.
+ * The container's pool, configured from the environment on first call and reused by every later invocation, with the
+ * statement cap of `client` (the function it runs in; see contract/database.ts).
  * A failed first attempt (e.g. Secrets Manager unreachable) is not cached, so the next invocation retries.
  */
-export function getPool(env: Record<string, string | undefined> = process.env): Promise<Pool> {
+export function getPool(env: Record<string, string | undefined> = process.env, client: DatabaseClient = 'ingest'): Promise<Pool> {
   if (!sharedPool) {
     sharedPool = Promise.resolve()
       .then(() => poolConfigFor(loadDatabaseConfig(env)))
-      .then((config) => createPool(config));
+      .then((config) => createPool({ ...config, statement_timeout: DATABASE_TIMEOUTS_MS.statement[client] }));
     sharedPool.catch(() => {
       sharedPool = undefined;
     });

@@ -11,10 +11,12 @@ import { ApiGatewayStage } from '@cdktf/provider-aws/lib/api-gateway-stage';
 import { ApiGatewayUsagePlan } from '@cdktf/provider-aws/lib/api-gateway-usage-plan';
 import { ApiGatewayUsagePlanKey } from '@cdktf/provider-aws/lib/api-gateway-usage-plan-key';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { CloudwatchLogMetricFilter } from '@cdktf/provider-aws/lib/cloudwatch-log-metric-filter';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
 import { SecretsmanagerSecretVersion } from '@cdktf/provider-aws/lib/secretsmanager-secret-version';
 import type { ApiModel } from '../../fleet/model/types';
+import { GATEWAY_LOG_DIMENSION_FIELDS, GATEWAY_METRIC_FILTERS, METRICS_NAMESPACE, SERVICE } from '../../contract/telemetry';
 
 export interface TenantApiProps {
   readonly api: ApiModel;
@@ -26,6 +28,8 @@ export interface TenantApiProps {
     readonly apiKeySecret: string;
     readonly apiAccessLogGroup: string;
   };
+  /** The tenant id, written into every access-log line (the availability metrics' Tenant dimension). */
+  readonly tenantId: string;
   /** Invoke ARN and name of the API function (Lambda proxy integration). */
   readonly functionInvokeArn: string;
   readonly functionName: string;
@@ -33,21 +37,32 @@ export interface TenantApiProps {
   readonly logRetentionDays: number;
 }
 
-/** One access-log line per request, JSON, with the fields the SLO and incident queries need. */
-export const ACCESS_LOG_FORMAT = JSON.stringify({
-  requestId: '$context.requestId',
+const STATUS_PLACEHOLDER = '__FLOTA_STATUS__';
+
+/**
+ * One access-log line per request, JSON, with the fields the SLO and incident queries need: `service` and `tenant` are
+ * constants that the availability metric filters (contract/telemetry.ts, GATEWAY_METRIC_FILTERS) turn into the
+ * [Service, Tenant] dimensions, and `status` is a JSON number so the filters can compare it.
+ */
+export function accessLogFormat(tenantId: string): string {
+  return JSON.stringify({
+    service: SERVICE.api,
+    tenant: tenantId,
+    requestId: '$context.requestId',
   requestTime: '$context.requestTimeEpoch',
   httpMethod: '$context.httpMethod',
   resourcePath: '$context.resourcePath',
-  status: '$context.status',
-  responseLatency: '$context.responseLatency',
-  integrationLatency: '$context.integrationLatency',
-  integrationError: '$context.integration.error',
-  apiKeyId: '$context.identity.apiKeyId',
-  sourceIp: '$context.identity.sourceIp',
-  userAgent: '$context.identity.userAgent',
-  responseLength: '$context.responseLength',
-});
+    status: STATUS_PLACEHOLDER,
+    responseLatency: '$context.responseLatency',
+    integrationLatency: '$context.integrationLatency',
+    integrationError: '$context.integration.error',
+    integrationStatus: '$context.integration.integrationStatus',
+    apiKeyId: '$context.identity.apiKeyId',
+    sourceIp: '$context.identity.sourceIp',
+    userAgent: '$context.identity.userAgent',
+    responseLength: '$context.responseLength',
+  }).replace(`"${STATUS_PLACEHOLDER}"`, '$context.status');
+}
 
 /** Routes: everything goes to the API function, which routes itself (hono). Changing this list redeploys the stage. */
 const ROUTES = { root: 'ANY /', proxy: 'ANY /{proxy+}', integration: 'AWS_PROXY', authorization: 'api-key' } as const;
@@ -128,8 +143,23 @@ export class TenantApi extends Construct {
       restApiId: this.restApi.id,
       deploymentId: deployment.id,
       stageName: names.apiStage,
-      accessLogSettings: { destinationArn: this.accessLogGroup.arn, format: ACCESS_LOG_FORMAT },
+      accessLogSettings: { destinationArn: this.accessLogGroup.arn, format: accessLogFormat(props.tenantId) },
     });
+    // The availability SLI: what API Gateway answered, including the failures the function never saw.
+    for (const filter of GATEWAY_METRIC_FILTERS) {
+      new CloudwatchLogMetricFilter(this, `metric-filter-${filter.metricName}`, {
+        name: `${METRICS_NAMESPACE}-${filter.metricName}`,
+        logGroupName: this.accessLogGroup.name,
+        pattern: filter.pattern,
+        metricTransformation: {
+          namespace: METRICS_NAMESPACE,
+          name: filter.metricName,
+          value: '1',
+          unit: 'Count',
+          dimensions: { ...GATEWAY_LOG_DIMENSION_FIELDS },
+        },
+      });
+    }
     new ApiGatewayMethodSettings(this, 'method-settings', {
       restApiId: this.restApi.id,
       stageName: this.stage.stageName,
