@@ -65,7 +65,19 @@ export const pageOn = z
 export const SSO_GROUP_ID_PATTERN = /^([0-9a-f]{10}-)?[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{12}$/;
 export const ssoGroupIds = (role: string) =>
   z
-    .array(z.string().regex(SSO_GROUP_ID_PATTERN, { message: 'is not an IAM Identity Center group id (a UUID such as 9067d3c1-5081-70f3-1e4b-0e4d8a1b2c3d)' }))
+    .array(
+      z.string().superRefine((value, ctx) => {
+        if (SSO_GROUP_ID_PATTERN.test(value)) return;
+        ctx.addIssue({
+          code: 'custom',
+          message: 'is not an IAM Identity Center group id',
+          params: {
+            flota: CUSTOM_CODE.invalidFormat,
+            fix: 'use the group id (a UUID such as 9067d3c1-5081-70f3-1e4b-0e4d8a1b2c3d, from IAM Identity Center → Groups), not its display name',
+          },
+        });
+      }),
+    )
     .min(1)
     .max(100)
     .optional()
