@@ -93,6 +93,14 @@ describe('GrafanaWorkspace', () => {
     expect((DEFAULT_TOKEN_ROTATION_DAYS + 14) * 86400).toBeLessThanOrEqual(token.seconds_to_live);
   });
 
+  test('the scheduled rotation gate (.github/scripts/rotation-gate.cjs) recognises exactly the synthesized rotation', () => {
+    const { rotationAddresses } = require('../../.github/scripts/rotation-gate.cjs') as { rotationAddresses: (stack: Json) => Set<string> }; // eslint-disable-line @typescript-eslint/no-require-imports
+    const types = [...rotationAddresses(json)].map((address) => address.split('.')[0]).sort();
+    expect(types).toEqual(['aws_grafana_workspace_service_account_token', 'aws_ssm_parameter', 'time_rotating']);
+    const ssm = [...rotationAddresses(json)].find((a) => a.startsWith('aws_ssm_parameter.'))!.split('.')[1]!;
+    expect(json.resource.aws_ssm_parameter[ssm].name).toBe(fleet.observability.workspaceTokenParameter);
+  });
+
   test('refuses a rotation period that would let the token expire between two weekly rotation runs', () => {
     expect(() => synth(fleet, { tokenRotationDays: 17 })).toThrow(/tokenRotationDays must be .* got 17/);
     expect(() => synth(fleet, { tokenSecondsToLive: 20 * 86400 })).toThrow(/tokenRotationDays/);
