@@ -7,9 +7,10 @@
  * Why Grafana rules on CloudWatch data and not `aws_cloudwatch_metric_alarm` (issue #10, item 5):
  * - cost and size grow with CLASSES, not tenants. One multi-dimensional rule per (alarm, threshold, severity) reads every
  *   tenant of that class with one query (`QueueName = ("flota-a-ingest-dlq" OR …)`) and Grafana makes one alert
- *   instance per returned series. CloudWatch alarms are one resource and $0.10/month per metric per tenant (6 × 50 =
- *   300 alarms, $30/month at 50 tenants, in 50 tenant states); these rules are 11 resources-worth of rules in one
- *   stack for the shipped fleet and cost ≈ $20/month in GetMetricData (see alerting-cost.ts).
+ *   instance per returned series. CloudWatch alarms are one resource and $0.10/month each per tenant (6 × 50 = 300
+ *   alarms in 50 tenant states, $30/month at 50 tenants); these are 6 rule groups with 21 rules in one stack for the
+ *   shipped fleet (16 classes; a class is split only where one SEARCH would exceed 1,024 characters) and cost
+ *   $20.44/month in GetMetricData (alerting-cost.ts). Metrics requested grow with tenants either way: one series each.
  * - one routing: the alerts carry `tenant` and `severity` labels, so the notification policy tree, contact points,
  *   Slack/PagerDuty/e-mail receivers and templates of the SLO alerts apply unchanged; CloudWatch alarms could only
  *   notify an SNS topic and would need a second routing path per tenant.
