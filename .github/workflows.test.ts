@@ -55,8 +55,8 @@ const needsOf = (job: Job): string[] => (job.needs === undefined ? [] : Array.is
 const assumesAwsRole = (job: Job): boolean =>
   (job.steps ?? []).some((step) => step.uses?.startsWith('aws-actions/configure-aws-credentials@') === true);
 
-test('the workflows are pr, deploy (+ its reusable apply-stacks) and drift', () => {
-  expect(files).toEqual(['apply-stacks.yml', 'deploy.yml', 'drift.yml', 'pr.yml']);
+test('the workflows are pr, deploy (+ its reusable apply-stacks), drift and the Grafana token rotation', () => {
+  expect(files).toEqual(['apply-stacks.yml', 'deploy.yml', 'drift.yml', 'pr.yml', 'rotate-grafana-token.yml']);
 });
 
 describe.each(files)('%s', (file) => {
@@ -373,6 +373,31 @@ describe('a pull request that adds one tenant file', () => {
       { job: 'wave-1', stacks: ['tenant-delta'], smoke: true },
       { job: 'observability', stacks: ['observability'], smoke: false },
     ]);
+  });
+});
+
+describe('Grafana token rotation workflow', () => {
+  const rotate = workflow('rotate-grafana-token.yml');
+
+  test('runs by itself every week (and on demand), often enough for a 14-day rotation of a 30-day token', () => {
+    expect(rotate.on.schedule).toEqual([{ cron: expect.stringMatching(/^\d+ \d+ \* \* [0-6]$/) }]);
+    expect(rotate.on).toHaveProperty('workflow_dispatch');
+  });
+
+  test('diffs the platform stack with the plan role and applies it with the deploy workflow only when the gate says the token alone is due', () => {
+    const check = rotate.jobs.check as Job;
+    expect(check.strategy?.matrix?.stack).toEqual(['platform']);
+    const awsStep = check.steps?.find((step) => step.uses?.startsWith('aws-actions/configure-aws-credentials@'));
+    expect(awsStep?.with?.['role-to-assume']).toBe('${{ vars.AWS_PLAN_ROLE_ARN }}');
+    const gate = check.steps?.find((step) => step.id === 'gate');
+    expect(gate?.run).toContain('node .github/scripts/plan-summary.cjs "$STACK" "$RUNNER_TEMP/diff.log"');
+    expect(gate?.run).toContain('node .github/scripts/rotation-gate.cjs "$RUNNER_TEMP/summary.json" "cdktf.out/stacks/$STACK/cdk.tf.json"');
+    expect(check.outputs?.rotate).toBe('${{ steps.gate.outputs.rotate }}');
+    const apply = rotate.jobs.rotate as Job;
+    expect(apply.uses).toBe('./.github/workflows/apply-stacks.yml');
+    expect(apply.with).toEqual({ stacks: '["platform"]', smoke: false });
+    expect(apply.if).toBe("needs.check.outputs.rotate == 'true'");
+    expect(needsOf(apply)).toEqual(['synth', 'check']);
   });
 });
 

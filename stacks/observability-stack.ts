@@ -5,7 +5,8 @@ import { DataAwsSsmParameter } from '@cdktf/provider-aws/lib/data-aws-ssm-parame
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { buildDashboards } from '../dashboards';
 import { alertTopicArns, contactPoints, routingTree, type ContactPointSpec, type RoutingPolicy } from '../fleet/model/alert-routing';
-import { sloRuleGroups } from '../fleet/model/slo-rules';
+import { opsAlarmGroups } from '../fleet/model/ops-alarms';
+import { sloRuleGroups, type RuleStage } from '../fleet/model/slo-rules';
 import { CLOUDWATCH_DATASOURCE_UID } from '../fleet/model/cloudwatch-queries';
 import type { FleetModel } from '../fleet/model/types';
 import { policyDocument } from './constructs/policy-document';
@@ -24,7 +25,7 @@ export interface ObservabilityStackProps {
 }
 
 /** Folder UIDs are API: dashboards and rule groups live in them. */
-export const GRAFANA_FOLDER_UID = { dashboards: 'flota', alerts: 'flota-slo-alerts' } as const;
+export const GRAFANA_FOLDER_UID = { dashboards: 'flota', alerts: 'flota-slo-alerts', opsAlarms: 'flota-ops-alarms' } as const;
 
 /**
  * Everything inside the shared Grafana workspace: the CloudWatch data source, the fleet dashboards, SLO burn-rate rule
@@ -38,10 +39,12 @@ export const GRAFANA_FOLDER_UID = { dashboards: 'flota', alerts: 'flota-slo-aler
 export class ObservabilityStack extends TerraformStack {
   readonly folder: Folder;
   readonly alertsFolder: Folder;
+  readonly opsAlarmsFolder: Folder;
   readonly dataSource: DataSource;
   readonly dashboards: readonly Dashboard[];
   readonly contactPoints: readonly ContactPoint[];
   readonly ruleGroups: readonly RuleGroup[];
+  readonly opsAlarmGroups: readonly RuleGroup[];
   readonly notificationPolicy: NotificationPolicy;
 
   constructor(scope: Construct, props: ObservabilityStackProps) {
@@ -56,6 +59,7 @@ export class ObservabilityStack extends TerraformStack {
 
     this.folder = new Folder(this, 'folder', { title: 'flota', uid: GRAFANA_FOLDER_UID.dashboards });
     this.alertsFolder = new Folder(this, 'alerts-folder', { title: 'flota SLO alerts', uid: GRAFANA_FOLDER_UID.alerts });
+    this.opsAlarmsFolder = new Folder(this, 'ops-alarms-folder', { title: 'flota operational alarms', uid: GRAFANA_FOLDER_UID.opsAlarms });
     this.dataSource = new DataSource(this, 'cloudwatch', {
       name: 'CloudWatch (flota)',
       type: 'cloudwatch',
@@ -127,7 +131,37 @@ export class ObservabilityStack extends TerraformStack {
           })),
         }),
     );
+
+    // Operational alarms (fleet/model/ops-alarms.ts): same routing (tenant + severity labels), own folder, one group each.
+    this.opsAlarmGroups = opsAlarmGroups(fleet, { grafanaUrl: url.value }).map(
+      (group) =>
+        new RuleGroup(this, `rules-${group.name}`, {
+          name: group.name,
+          folderUid: this.opsAlarmsFolder.uid,
+          intervalSeconds: group.intervalSeconds,
+          dependsOn: [this.dataSource],
+          rules: group.rules.map((rule) => ({
+            name: rule.title,
+            uid: rule.uid,
+            condition: rule.condition,
+            labels: rule.labels,
+            annotations: rule.annotations,
+            noDataState: rule.noDataState,
+            execErrState: rule.execErrState,
+            data: rule.stages.map(ruleData),
+          })),
+        }),
+    );
   }
+}
+
+function ruleData(stage: RuleStage): { refId: string; datasourceUid: string; relativeTimeRange: RuleStage['relativeTimeRange']; model: string } {
+  return {
+    refId: stage.refId,
+    datasourceUid: stage.datasourceUid,
+    relativeTimeRange: stage.relativeTimeRange,
+    model: terraformLiteral(JSON.stringify(stage.model)),
+  };
 }
 
 /** One `data "aws_secretsmanager_secret_version"` per distinct secret NAME; values stay Terraform references. */
@@ -144,7 +178,9 @@ class SecretValues extends Construct {
   }
 }
 
-const TITLE = '[{{ .Status | toUpper }}] {{ .CommonLabels.tenant }} {{ .CommonLabels.slo }} SLO ({{ .CommonLabels.severity }})';
+// SLO alerts carry `slo`, operational alarms `alarm` (fleet/model/ops-alarms.ts)
+const TITLE =
+  '[{{ .Status | toUpper }}] {{ .CommonLabels.tenant }} {{ if .CommonLabels.alarm }}{{ .CommonLabels.alarm }}{{ else }}{{ .CommonLabels.slo }} SLO{{ end }} ({{ .CommonLabels.severity }})';
 const TEXT = '{{ range .Alerts }}{{ .Annotations.summary }}\nDashboard: {{ .Annotations.dashboard_url }}\nRunbook: {{ .Annotations.runbook_url }}\n{{ end }}';
 
 function receiverOf(spec: ContactPointSpec, secrets: SecretValues): Omit<ContactPointConfig, 'name'> {
@@ -164,7 +200,7 @@ function receiverOf(spec: ContactPointSpec, secrets: SecretValues): Omit<Contact
             summary: TITLE,
             component: '{{ .CommonLabels.tenant }}',
             group: 'flota',
-            class: '{{ .CommonLabels.slo }}',
+            class: '{{ if .CommonLabels.alarm }}{{ .CommonLabels.alarm }}{{ else }}{{ .CommonLabels.slo }}{{ end }}',
           },
         ],
       };

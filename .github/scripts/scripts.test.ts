@@ -7,6 +7,7 @@ import { join } from 'node:path';
 const { summarizeDiff, renderStack } = require('./plan-summary.cjs');
 const { MARKER, renderComment, upsertPlanComment } = require('./pr-comment.cjs');
 const { reportDrift, TITLE, LABEL } = require('./drift-issue.cjs');
+const { decide, rotationAddresses } = require('./rotation-gate.cjs');
 
 /** In-memory stand-in for the slice of Octokit (github-script's `github`) the scripts call. */
 class FakeGitHub {
@@ -155,4 +156,57 @@ test('drift: opens one issue, updates it while drift remains, closes it with a n
   expect(github.issues[0]?.state).toBe('closed');
   expect(github.issues[0]?.comments[0]).toContain('clean');
   expect((await reportDrift({ github, context, stacks, summaryDir: dir, runUrl: 'https://run/4' })).action).toBe('none');
+});
+
+describe('rotation gate (rotate-grafana-token.yml)', () => {
+  // the shape of the synthesized platform stack's rotation (stacks/constructs/grafana-workspace.ts)
+  const platform = {
+    resource: {
+      time_rotating: { 'grafana_terraform-token-rotation_1': { rotation_days: 14 } },
+      aws_grafana_workspace_service_account_token: {
+        'grafana_terraform-token_2': { name: 'flota-terraform-1-${time_rotating.grafana_terraform-token-rotation_1.unix}' },
+      },
+      aws_ssm_parameter: {
+        'grafana_token-parameter_3': { value: '${aws_grafana_workspace_service_account_token.grafana_terraform-token_2.key}' },
+        'grafana_url-parameter_4': { value: 'https://${aws_grafana_workspace.grafana_workspace_5.endpoint}' },
+      },
+      aws_vpc: { network_vpc_6: { cidr_block: '10.0.0.0/16' } },
+    },
+  };
+  const changes = (...list: [string, string][]) => ({
+    stack: 'platform',
+    status: 'changes',
+    counts: {},
+    changes: list.map(([action, address]) => ({ action, address })),
+    outputsChanged: false,
+  });
+
+  test('finds the rotation: the time_rotating, the token named after it, the SSM parameter holding the token', () => {
+    expect([...rotationAddresses(platform)].sort()).toEqual([
+      'aws_grafana_workspace_service_account_token.grafana_terraform-token_2',
+      'aws_ssm_parameter.grafana_token-parameter_3',
+      'time_rotating.grafana_terraform-token-rotation_1',
+    ]);
+  });
+
+  test('applies when the plan is exactly the rotation', () => {
+    const due = changes(
+      ['create', 'time_rotating.grafana_terraform-token-rotation_1'],
+      ['replace', 'aws_grafana_workspace_service_account_token.grafana_terraform-token_2'],
+      ['update', 'aws_ssm_parameter.grafana_token-parameter_3'],
+    );
+    expect(decide(due, platform)).toMatchObject({ rotate: true });
+  });
+
+  test('does nothing when the plan is clean', () => {
+    expect(decide({ stack: 'platform', status: 'clean', changes: [] }, platform)).toMatchObject({ rotate: false });
+    expect(decide({ stack: 'platform', status: 'clean', changes: [] }, platform).error).toBeUndefined();
+  });
+
+  test('refuses (fails the run) when anything else would change, or the plan failed', () => {
+    const drift = changes(['create', 'time_rotating.grafana_terraform-token-rotation_1'], ['update', 'aws_vpc.network_vpc_6']);
+    expect(decide(drift, platform)).toMatchObject({ rotate: false, error: true, reason: expect.stringContaining('update aws_vpc.network_vpc_6') });
+    expect(decide({ stack: 'platform', status: 'error' }, platform)).toMatchObject({ rotate: false, error: true });
+    expect(decide(changes(['update', 'aws_ssm_parameter.grafana_url-parameter_4']), platform)).toMatchObject({ error: true });
+  });
 });

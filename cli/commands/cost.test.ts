@@ -18,6 +18,8 @@ describe('flota cost', () => {
     expect(c.out()).toContain(`Shipped fleet: ${shippedTenantCount()} tenants`);
     expect(c.out()).toContain('Generated fleet: 120 tenants');
     expect(c.out()).toMatch(/alert evaluation \(GetMetricData\)\s+\$\d+\.\d\d\/month/);
+    expect(c.out()).toMatch(/operational alarms \(GetMetricData\)\s+\$\d+\.\d\d\/month/);
+    expect(c.out()).toContain('ops-dlq-not-empty');
     expect(c.out()).toContain('flota-status-grid');
   });
 
@@ -30,6 +32,9 @@ describe('flota cost', () => {
       ['generated', 60],
     ]);
     expect(parsed.estimates[0].alertEvaluation.usdPerMonth).toBeLessThanOrEqual(50);
+    const ops = (parsed.estimates[0] as unknown as { opsAlarms: { usdPerMonth: number; groups: unknown[] } }).opsAlarms;
+    expect(ops.groups).toHaveLength(6);
+    expect(ops.usdPerMonth).toBeGreaterThan(0);
   });
 
   test('fails with exit 2 and the usage on a bad option value', async () => {

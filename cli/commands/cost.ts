@@ -1,6 +1,6 @@
 /**
  * `flota cost [--tenants DIR] [--generate N | --tenant-count N] [--json]`: estimated monthly CloudWatch cost of the
- * SLO alert evaluation (GetMetricData per rule evaluation) and of the custom metrics the dashboards need, for the
+ * SLO alert evaluation and of the operational alarms (GetMetricData per rule evaluation) and of the custom metrics the dashboards need, for the
  * shipped fleet and for a generated fleet of N tenants (default 500) with the same SLO classes. Also prints what one
  * load of each dashboard reads. Formula: docs/observability.md ("Cost"). Exit code 0, 1 on an invalid manifest, 2 on
  * usage errors.
@@ -61,10 +61,18 @@ function printEstimate(io: Io, e: FleetEstimate): void {
     ),
   );
   io.stdout(`alert evaluation (GetMetricData)      ${usd(e.alertEvaluation.usdPerMonth)}/month  (${count(e.alertEvaluation.metricsPerMonth)} metrics × $0.01/1,000)\n`);
+  io.stdout(`\noperational alarms: ${e.opsAlarms.classes} classes (alarm × threshold × severity), ${e.opsAlarms.rules} rules\n\n`);
+  io.stdout(
+    formatTable(
+      ['rule group', 'rules', 'every', 'evals/month', 'metrics/eval', 'metrics/month', 'USD/month'],
+      e.opsAlarms.groups.map((g) => [g.name, g.rules, `${g.intervalSeconds}s`, count(g.evaluationsPerMonth), count(g.metricsPerEvaluation), count(g.metricsPerMonth), usd(g.usdPerMonth)]),
+    ),
+  );
+  io.stdout(`operational alarms (GetMetricData)    ${usd(e.opsAlarms.usdPerMonth)}/month  (${count(e.opsAlarms.metricsPerMonth)} metrics × $0.01/1,000)\n`);
   io.stdout(`custom metrics (EMF and access-log metric filters, ${e.customMetrics.metricNames} names)  ${usd(e.customMetrics.usdPerMonth)}/month  (${count(e.customMetrics.count)} metrics)\n`);
   io.stdout(`total                                 ${usd(e.totalUsdPerMonth)}/month\n`);
   if (e.withinAlertBudgetAt50 !== null) {
-    io.stdout(`alert evaluation scaled to 50 tenants ${e.withinAlertBudgetAt50 ? '≤' : '>'} $${ALERT_EVALUATION_BUDGET_USD}/month target\n`);
+    io.stdout(`SLO alert evaluation scaled to 50 tenants ${e.withinAlertBudgetAt50 ? '≤' : '>'} $${ALERT_EVALUATION_BUDGET_USD}/month target\n`);
   }
   io.stdout('\ndashboards (one full load, all panels):\n');
   io.stdout(formatTable(['dashboard', 'panels', 'metrics/load', 'USD per 1,000 loads'], e.dashboards.map((d) => [d.uid, d.panels, count(d.metricsPerLoad), usd(d.usdPer1000Loads)])));

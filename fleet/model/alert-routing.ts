@@ -5,6 +5,7 @@
  */
 import type { AlertSeverity } from './slo-windows';
 import { ALERT_LABEL } from './slo-rules';
+import { OPS_ALERT_LABEL } from './ops-alarms';
 import type { AlertRoutingModel, ContactModel, FleetModel, TenantModel } from './types';
 
 export interface ContactPointSpec {
@@ -85,7 +86,8 @@ export function routingTree(model: FleetModel): RoutingTree {
   }));
   return {
     contactPoint: FLEET_DEFAULT_CONTACT.ticket,
-    groupBy: [ALERT_LABEL.tenant, ALERT_LABEL.slo, ALERT_LABEL.severity],
+    // `alarm` keeps each operational alarm (fleet/model/ops-alarms.ts) in its own notification
+    groupBy: [ALERT_LABEL.tenant, ALERT_LABEL.slo, OPS_ALERT_LABEL.alarm, ALERT_LABEL.severity],
     groupWait: '30s',
     groupInterval: '5m',
     repeatInterval: '4h',

@@ -7,6 +7,8 @@
  *      × $0.01 / 1,000
  *    with evaluations per month = seconds per month ÷ interval_seconds, and series returned = tenants selected (a
  *    SEARCH returns one series per tenant that has data: the estimate assumes every tenant has data, the worst case).
+ *    Operational alarms (ops-alarms.ts) are priced the same way, as their own rule groups: one series (= one metric
+ *    requested) per tenant resource per evaluation.
  * 2. Custom metrics. Embedded Metric Format bills each (metric name, dimension set, dimension values) as one custom
  *    metric per month: every flota metric is emitted with [Service] (once for the fleet) and [Service, Tenant] (once
  *    per tenant), and the two availability metrics that metric filters count from each tenant's API access log with
@@ -16,7 +18,8 @@
  */
 import { API_METRIC, GATEWAY_METRIC, INGEST_METRIC } from '../../contract/telemetry';
 import { sloClasses, sloRuleGroups } from './slo-rules';
-import { maxSeries } from './cloudwatch-queries';
+import { opsAlarmClasses, opsAlarmGroups } from './ops-alarms';
+import { maxSeries, type MetricQuerySpec } from './cloudwatch-queries';
 import type { FleetModel } from './types';
 
 export const PRICING = {
@@ -46,11 +49,20 @@ export interface RuleGroupCost {
   readonly usdPerMonth: number;
 }
 
+export interface EvaluationCost {
+  readonly groups: readonly RuleGroupCost[];
+  readonly metricsPerMonth: number;
+  readonly usdPerMonth: number;
+}
+
 export interface ObservabilityCost {
   readonly tenants: number;
   readonly sloClasses: number;
   readonly alertRules: number;
-  readonly alertEvaluation: { readonly groups: readonly RuleGroupCost[]; readonly metricsPerMonth: number; readonly usdPerMonth: number };
+  /** SLO burn-rate rules (the $50-at-50-tenants target applies to these). */
+  readonly alertEvaluation: EvaluationCost;
+  /** Operational alarms: classes = (alarm, threshold, severity). */
+  readonly opsAlarms: EvaluationCost & { readonly classes: number; readonly rules: number };
   readonly customMetrics: { readonly metricNames: number; readonly count: number; readonly usdPerMonth: number };
   readonly totalUsdPerMonth: number;
 }
@@ -76,9 +88,15 @@ export function customMetricsUsd(count: number): number {
   return usd;
 }
 
-export function observabilityCost(fleet: FleetModel): ObservabilityCost {
-  const tenants = fleet.tenants.length;
-  const groups: RuleGroupCost[] = sloRuleGroups(fleet).map((group) => {
+interface PricedGroup {
+  readonly name: string;
+  readonly intervalSeconds: number;
+  readonly rules: readonly { readonly queries: readonly MetricQuerySpec[] }[];
+}
+
+/** GetMetricData cost of rule groups: evaluations per month × metrics (series) per evaluation. */
+export function evaluationCost(groups: readonly PricedGroup[], tenants: number): EvaluationCost {
+  const priced: RuleGroupCost[] = groups.map((group) => {
     const metricsPerEvaluation = group.rules.reduce((n, rule) => n + rule.queries.reduce((m, q) => m + maxSeries(q, tenants), 0), 0);
     const evaluationsPerMonth = PRICING.secondsPerMonth / group.intervalSeconds;
     const metricsPerMonth = metricsPerEvaluation * evaluationsPerMonth;
@@ -92,16 +110,27 @@ export function observabilityCost(fleet: FleetModel): ObservabilityCost {
       usdPerMonth: (metricsPerMonth / 1000) * PRICING.getMetricDataPer1000Metrics,
     };
   });
-  const alertMetrics = groups.reduce((n, g) => n + g.metricsPerMonth, 0);
-  const alertUsd = groups.reduce((n, g) => n + g.usdPerMonth, 0);
+  return {
+    groups: priced,
+    metricsPerMonth: priced.reduce((n, g) => n + g.metricsPerMonth, 0),
+    usdPerMonth: priced.reduce((n, g) => n + g.usdPerMonth, 0),
+  };
+}
+
+export function observabilityCost(fleet: FleetModel): ObservabilityCost {
+  const tenants = fleet.tenants.length;
+  const alertEvaluation = evaluationCost(sloRuleGroups(fleet), tenants);
+  const opsGroups = opsAlarmGroups(fleet);
+  const ops = evaluationCost(opsGroups, tenants);
   const custom = customMetricCount(tenants);
   const customUsd = customMetricsUsd(custom.count);
   return {
     tenants,
     sloClasses: sloClasses(fleet).length,
-    alertRules: groups.reduce((n, g) => n + g.rules, 0),
-    alertEvaluation: { groups, metricsPerMonth: alertMetrics, usdPerMonth: alertUsd },
+    alertRules: alertEvaluation.groups.reduce((n, g) => n + g.rules, 0),
+    alertEvaluation,
+    opsAlarms: { ...ops, classes: opsAlarmClasses(fleet).length, rules: ops.groups.reduce((n, g) => n + g.rules, 0) },
     customMetrics: { ...custom, usdPerMonth: customUsd },
-    totalUsdPerMonth: alertUsd + customUsd,
+    totalUsdPerMonth: alertEvaluation.usdPerMonth + ops.usdPerMonth + customUsd,
   };
 }

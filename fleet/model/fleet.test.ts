@@ -253,3 +253,33 @@ describe('loadFleet', () => {
     expect((thrown as ManifestValidationError).errors).toHaveLength(9);
   });
 });
+
+describe('buildFleetModel: operational alarm paging and Grafana sign-in', () => {
+  const minimal = buildFleetModel(manifestOf(`${GOOD}/minimal`));
+  const overrides = buildFleetModel(manifestOf(`${GOOD}/overrides`));
+
+  test('operational alarms open tickets unless alerts.pageOn names them (tenant list replaces the fleet list)', () => {
+    expect(minimal.tenants.map((t) => t.pageOn)).toEqual(minimal.tenants.map(() => []));
+    expect(overrides.tenants.find((t) => t.id === 'orders')!.pageOn).toEqual(['dlq-not-empty', 'migrate-failing']);
+    expect(overrides.tenants.find((t) => t.id === 'billing')!.pageOn).toEqual([]);
+  });
+
+  test('one role association per role that lists SSO groups (sorted), none without groups', () => {
+    expect(minimal.observability.roleAssociations).toEqual([]);
+    expect(overrides.observability.roleAssociations).toEqual([
+      { role: 'ADMIN', groupIds: ['9067d3c1-5081-70f3-1e4b-0e4d8a1b2c01'] },
+      { role: 'VIEWER', groupIds: ['9067d3c1-5081-70f3-1e4b-0e4d8a1b2c02', '9067d3c1-5081-70f3-1e4b-0e4d8a1b2c03'] },
+    ]);
+  });
+
+  test('SSO groups need AWS_SSO sign-in', () => {
+    const manifest = manifestOf(`${GOOD}/overrides`);
+    const samlOnly: Manifest = { ...manifest, fleet: { ...manifest.fleet, observability: { ...manifest.fleet.observability, authenticationProviders: ['SAML'] } } };
+    expect(() => buildFleetModel(samlOnly)).toThrow(/ssoGroups needs AWS_SSO/);
+  });
+
+  test('operational runbooks: the repository path, or a browsable URL under observability.docsBaseUrl', () => {
+    expect(minimal.observability.runbooksUrl).toBe('docs/runbooks.md');
+    expect(loadFleet(path.join(ROOT, 'tenants')).observability.runbooksUrl).toMatch(/^https:\/\/.+\/docs\/runbooks\.md$/);
+  });
+});

@@ -20,6 +20,7 @@ import type {
   AlertRoutingModel,
   ContactModel,
   FleetModel,
+  GrafanaRoleAssociationModel,
   NetworkModel,
   SloModel,
   SloObjectiveModel,
@@ -29,6 +30,28 @@ import type {
 export const PLATFORM_STACK_NAME = 'platform';
 export const OBSERVABILITY_STACK_NAME = 'observability';
 export const MANAGED_BY_TAG = { key: 'flota:managed-by', value: 'flota' } as const;
+
+/** The operational alarms' runbooks, relative to the repository root; each alarm is a section (`#<alarm id>`). */
+export const RUNBOOKS_PATH = 'docs/runbooks.md';
+
+const GRAFANA_ROLES = [
+  ['admin', 'ADMIN'],
+  ['editor', 'EDITOR'],
+  ['viewer', 'VIEWER'],
+] as const;
+
+/** One association per role that lists groups (AWS_SSO sign-in). A group listed under two roles gets the higher one in Grafana. */
+function roleAssociations(fleet: FleetDefaults): GrafanaRoleAssociationModel[] {
+  const groups = fleet.observability.ssoGroups;
+  const associations = GRAFANA_ROLES.flatMap(([key, role]) => {
+    const ids = groups[key];
+    return ids === undefined || ids.length === 0 ? [] : [{ role, groupIds: [...new Set(ids)].sort() }];
+  });
+  if (associations.length > 0 && !fleet.observability.authenticationProviders.includes('AWS_SSO')) {
+    throw new Error('observability.ssoGroups needs AWS_SSO in observability.authenticationProviders (role associations are IAM Identity Center groups)');
+  }
+  return associations;
+}
 
 /** Stack name of a tenant: `tenant-<id>`. */
 export function tenantStackName(id: string): string {
@@ -66,6 +89,8 @@ export function buildFleetModel(manifest: Manifest): FleetModel {
       workspaceTokenParameter: `/${fleet.prefix}/${fleet.environment}/grafana/service-account-token`,
       defaultAlerts: { page: contactModel(fleet.alerts.page), ticket: contactModel(fleet.alerts.ticket) },
       runbookBaseUrl: fleet.observability.runbookBaseUrl.replace(/\/+$/, ''),
+      runbooksUrl: `${fleet.observability.docsBaseUrl === undefined ? '' : `${fleet.observability.docsBaseUrl.replace(/\/+$/, '')}/`}${RUNBOOKS_PATH}`,
+      roleAssociations: roleAssociations(fleet),
     },
     tags: sortKeys(fleetTags),
     tenants,
@@ -124,6 +149,7 @@ function buildTenant(fleet: FleetDefaults, source: TenantSource): TenantModel {
     connectionBudget: connectionBudget(sizing),
     slo: buildSlo(fleet, t.slo),
     alerts: buildAlerts(fleet, t.alerts),
+    pageOn: [...new Set(t.alerts?.pageOn ?? fleet.alerts.pageOn)].sort(),
     logRetentionDays: sizing.logRetentionDays,
     records: {
       types: t.records?.types !== undefined ? [...t.records.types] : ANY_RECORD.types,

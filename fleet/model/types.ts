@@ -7,6 +7,10 @@
  * never replaces a resource.
  */
 
+import type { OperationalAlarmId } from '../manifest/schema';
+
+export type { OperationalAlarmId };
+
 /** Tier names are defined by the fleet defaults file; the shipped fleet uses bronze | silver | gold. */
 export type TierName = string;
 
@@ -174,6 +178,8 @@ export interface TenantModel {
   readonly connectionBudget: ConnectionBudgetModel;
   readonly slo: SloModel;
   readonly alerts: AlertRoutingModel;
+  /** Operational alarms (fleet/model/ops-alarms.ts) that page for this tenant; the others open a ticket. Sorted. */
+  readonly pageOn: readonly OperationalAlarmId[];
   readonly logRetentionDays: number;
   /** What the tenant accepts beyond the fleet-wide record schema (contract/record.ts). */
   readonly records: { readonly types: readonly string[] | null; readonly maxPayloadBytes: number };
@@ -226,6 +232,19 @@ export interface ObservabilityModel {
   readonly defaultAlerts: AlertRoutingModel;
   /** Base URL of runbooks; alert annotations link `${runbookBaseUrl}/${slo}`. */
   readonly runbookBaseUrl: string;
+  /**
+   * Where the operational alarms' runbooks are: `${runbooksUrl}#<alarm id>` (docs/runbooks.md of this repository, as a
+   * browsable URL when the manifest sets `observability.docsBaseUrl`, else the repository path).
+   */
+  readonly runbooksUrl: string;
+  /** Who may sign in to the workspace: one aws_grafana_role_association per role with groups (AWS_SSO). */
+  readonly roleAssociations: readonly GrafanaRoleAssociationModel[];
+}
+
+export interface GrafanaRoleAssociationModel {
+  readonly role: 'ADMIN' | 'EDITOR' | 'VIEWER';
+  /** IAM Identity Center group ids, sorted, no duplicates. */
+  readonly groupIds: readonly string[];
 }
 
 export interface FleetModel {

@@ -6,7 +6,7 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { testFleet } from '../../fleet/testing/fleet-model';
 import type { FleetModel } from '../../fleet/model/types';
 import { AwsContext } from './aws-context';
-import { GrafanaWorkspace, MAX_TOKEN_SECONDS_TO_LIVE, type GrafanaWorkspaceProps } from './grafana-workspace';
+import { DEFAULT_TOKEN_ROTATION_DAYS, GrafanaWorkspace, MAX_TOKEN_SECONDS_TO_LIVE, type GrafanaWorkspaceProps } from './grafana-workspace';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -78,6 +78,56 @@ describe('GrafanaWorkspace', () => {
     expect(token.key_id).toMatch(/^\$\{aws_kms_key\..*\.arn\}$/);
     expect(token.value).toMatch(/^\$\{aws_grafana_workspace_service_account_token\..*\.key\}$/);
     expect(one(json, 'aws_kms_key').enable_key_rotation).toBe(true);
+  });
+
+  test('the token rotates by itself: a time_rotating (hashicorp/time) is in its name, so a due rotation replaces it', () => {
+    expect(json.terraform.required_providers.time).toEqual({ source: 'hashicorp/time', version: '~> 0.13' });
+    const [rotationId, rotation] = Object.entries(json.resource.time_rotating as Record<string, Json>)[0]!;
+    expect(Object.keys(json.resource.time_rotating)).toHaveLength(1);
+    expect(rotation).toEqual({ rotation_days: DEFAULT_TOKEN_ROTATION_DAYS });
+    const token = one(json, 'aws_grafana_workspace_service_account_token');
+    // every argument of the token forces replacement; the rotation's timestamp keeps old and new names distinct
+    expect(token.name).toBe(`flota-terraform-1-\${time_rotating.${rotationId}.unix}`);
+    expect(token.lifecycle).toEqual({ create_before_destroy: true });
+    // rotated at 14 days, so even a missed weekly run (28 days) replaces it before AMG's 30-day expiry
+    expect((DEFAULT_TOKEN_ROTATION_DAYS + 14) * 86400).toBeLessThanOrEqual(token.seconds_to_live);
+  });
+
+  test('the scheduled rotation gate (.github/scripts/rotation-gate.cjs) recognises exactly the synthesized rotation', () => {
+    const { rotationAddresses } = require('../../.github/scripts/rotation-gate.cjs') as { rotationAddresses: (stack: Json) => Set<string> }; // eslint-disable-line @typescript-eslint/no-require-imports
+    const types = [...rotationAddresses(json)].map((address) => address.split('.')[0]).sort();
+    expect(types).toEqual(['aws_grafana_workspace_service_account_token', 'aws_ssm_parameter', 'time_rotating']);
+    const ssm = [...rotationAddresses(json)].find((a) => a.startsWith('aws_ssm_parameter.'))!.split('.')[1]!;
+    expect(json.resource.aws_ssm_parameter[ssm].name).toBe(fleet.observability.workspaceTokenParameter);
+  });
+
+  test('refuses a rotation period that would let the token expire between two weekly rotation runs', () => {
+    expect(() => synth(fleet, { tokenRotationDays: 17 })).toThrow(/tokenRotationDays must be .* got 17/);
+    expect(() => synth(fleet, { tokenSecondsToLive: 20 * 86400 })).toThrow(/tokenRotationDays/);
+    expect(() => synth(fleet, { tokenSecondsToLive: 20 * 86400, tokenRotationDays: 6 })).not.toThrow();
+  });
+
+  test('no role association without SSO groups in the manifest', () => {
+    expect(json.resource.aws_grafana_role_association).toBeUndefined();
+  });
+
+  test('one aws_grafana_role_association per role that lists IAM Identity Center groups', () => {
+    const withGroups: FleetModel = {
+      ...fleet,
+      observability: {
+        ...fleet.observability,
+        roleAssociations: [
+          { role: 'ADMIN', groupIds: ['g-admin'] },
+          { role: 'VIEWER', groupIds: ['g-view-1', 'g-view-2'] },
+        ],
+      },
+    };
+    const associations = Object.values(synth(withGroups).resource.aws_grafana_role_association as Record<string, Json>);
+    expect(associations.map((a) => [a.role, a.group_ids])).toEqual([
+      ['ADMIN', ['g-admin']],
+      ['VIEWER', ['g-view-1', 'g-view-2']],
+    ]);
+    for (const a of associations) expect(a.workspace_id).toMatch(/^\$\{aws_grafana_workspace\.[^.]+\.id\}$/);
   });
 
   test('fails if the token would outlive AMG’s 30-day limit', () => {

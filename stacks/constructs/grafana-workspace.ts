@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { GrafanaRoleAssociation } from '@cdktf/provider-aws/lib/grafana-role-association';
 import { GrafanaWorkspace as AwsGrafanaWorkspace } from '@cdktf/provider-aws/lib/grafana-workspace';
 import { GrafanaWorkspaceServiceAccount } from '@cdktf/provider-aws/lib/grafana-workspace-service-account';
 import { GrafanaWorkspaceServiceAccountToken } from '@cdktf/provider-aws/lib/grafana-workspace-service-account-token';
@@ -8,6 +9,7 @@ import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { SsmParameter } from '@cdktf/provider-aws/lib/ssm-parameter';
 import type { ObservabilityModel } from '../../fleet/model/types';
+import { TimeProvider, TimeRotating } from '../providers/time';
 import type { AwsContext } from './aws-context';
 import { policyDocument, type PolicyStatement } from './policy-document';
 
@@ -17,18 +19,29 @@ export interface GrafanaWorkspaceProps {
   /** Physical-name prefix (fleet.prefix). */
   readonly namePrefix: string;
   /**
-   * Lifetime of the provider's service-account token. AMG caps it at 30 days; the token must be rotated before it
-   * expires (see docs/observability.md, "Token rotation").
+   * Lifetime of the provider's service-account token. AMG caps it at 30 days. The token rotates by itself every
+   * `tokenRotationDays` (see docs/observability.md, "Token rotation").
    * @default 2592000 (30 days)
    */
   readonly tokenSecondsToLive?: number;
   /**
-   * Part of the token's name. Changing it replaces the token (create before destroy), which is how a rotation is
-   * requested without `-replace`.
+   * Days after which the token is replaced: a `time_rotating` comes due, and the next apply of the platform stack
+   * (any deploy, or the scheduled .github/workflows/rotate-grafana-token.yml) replaces the token and the SSM parameter.
+   * Must leave room for the schedule (weekly, so ≤ tokenSecondsToLive − 14 days): one missed run still leaves a live token.
+   * @default 14
+   */
+  readonly tokenRotationDays?: number;
+  /**
+   * Part of the token's name. Changing it replaces the token at once (create before destroy), e.g. after a leak.
    * @default "1"
    */
   readonly tokenGeneration?: string;
 }
+
+/** Days between token rotations. */
+export const DEFAULT_TOKEN_ROTATION_DAYS = 14;
+/** The scheduled rotation runs weekly: a due token is replaced within 7 days, and one missed run still leaves it alive. */
+export const ROTATION_SCHEDULE_SLACK_DAYS = 14;
 
 /** AMG's ceiling for service-account token lifetime. */
 export const MAX_TOKEN_SECONDS_TO_LIVE = 30 * 24 * 3600;
@@ -62,6 +75,8 @@ export class GrafanaWorkspace extends Construct {
   readonly role: IamRole;
   readonly serviceAccount: GrafanaWorkspaceServiceAccount;
   readonly token: GrafanaWorkspaceServiceAccountToken;
+  readonly tokenRotation: TimeRotating;
+  readonly roleAssociations: readonly GrafanaRoleAssociation[];
   readonly key: KmsKey;
   readonly urlParameter: SsmParameter;
   readonly tokenParameter: SsmParameter;
@@ -73,6 +88,12 @@ export class GrafanaWorkspace extends Construct {
     if (!Number.isInteger(tokenSecondsToLive) || tokenSecondsToLive < 60 || tokenSecondsToLive > MAX_TOKEN_SECONDS_TO_LIVE) {
       throw new Error(
         `GrafanaWorkspace: tokenSecondsToLive must be a whole number of seconds in [60, ${MAX_TOKEN_SECONDS_TO_LIVE}] (AMG allows at most 30 days); got ${tokenSecondsToLive}`,
+      );
+    }
+    const rotationDays = props.tokenRotationDays ?? DEFAULT_TOKEN_ROTATION_DAYS;
+    if (!Number.isInteger(rotationDays) || rotationDays < 1 || (rotationDays + ROTATION_SCHEDULE_SLACK_DAYS) * 86400 > tokenSecondsToLive) {
+      throw new Error(
+        `GrafanaWorkspace: tokenRotationDays must be a whole number ≥ 1 that leaves ${ROTATION_SCHEDULE_SLACK_DAYS} days (two weekly rotation runs) before the token expires after ${tokenSecondsToLive} s; got ${rotationDays}`,
       );
     }
 
@@ -129,14 +150,31 @@ export class GrafanaWorkspace extends Construct {
       grafanaRole: 'ADMIN',
       workspaceId: this.workspace.id,
     });
+    // Rotation that runs by itself: once the time_rotating is due, the next plan re-creates it. The token's name carries
+    // the rotation's timestamp, and every argument of a service-account token forces replacement (AMG has no update), so
+    // the token is replaced (create before destroy: old and new names never collide) and the SSM parameter updated; the
+    // observability stack reads the new token from SSM at its next plan. (Not `replace_triggered_by`: cdktf 0.21 emits it
+    // as "${…}", which terraform rejects — hashicorp/terraform-cdk#3196.)
+    new TimeProvider(this, 'time');
+    this.tokenRotation = new TimeRotating(this, 'terraform-token-rotation', { rotationDays });
     this.token = new GrafanaWorkspaceServiceAccountToken(this, 'terraform-token', {
-      name: `${props.namePrefix}-terraform-${props.tokenGeneration ?? '1'}`,
+      name: `${props.namePrefix}-terraform-${props.tokenGeneration ?? '1'}-${this.tokenRotation.unix}`,
       secondsToLive: tokenSecondsToLive,
       serviceAccountId: this.serviceAccount.serviceAccountId,
       workspaceId: this.workspace.id,
       // a replacement token exists before the old one is deleted, so the SSM parameter never points at a dead token
       lifecycle: { createBeforeDestroy: true },
     });
+
+    // Who may sign in (IAM Identity Center groups from the manifest's observability.ssoGroups), one association per role.
+    this.roleAssociations = observability.roleAssociations.map(
+      (association) =>
+        new GrafanaRoleAssociation(this, `role-${association.role.toLowerCase()}`, {
+          role: association.role,
+          groupIds: [...association.groupIds],
+          workspaceId: this.workspace.id,
+        }),
+    );
 
     this.key = new KmsKey(this, 'key', {
       description: 'flota Grafana provider token (SSM SecureString)',
@@ -164,7 +202,7 @@ export class GrafanaWorkspace extends Construct {
     });
     this.tokenParameter = new SsmParameter(this, 'token-parameter', {
       name: observability.workspaceTokenParameter,
-      description: 'flota Grafana provider service-account token (read by the observability stack; rotate before expiry)',
+      description: 'flota Grafana provider service-account token (read by the observability stack; rotated by time_rotating)',
       type: 'SecureString',
       keyId: this.key.arn,
       value: this.token.key,

@@ -29,6 +29,60 @@ export const tenantId = z
     'Immutable tenant id; must equal the file name without `.yaml`. Every AWS name of the tenant derives from it, so changing it replaces (and would destroy) every resource: add a new tenant instead. DNS-safe: `[a-z][a-z0-9-]*`, no `--`, no trailing hyphen; the maximum length depends on the naming prefix (see rule `name-too-long`).',
   );
 
+/**
+ * Operational alarms (fleet/model/ops-alarms.ts) by id. Ids are API (alert labels, runbook anchors in docs/runbooks.md,
+ * `alerts.pageOn`): never rename one.
+ */
+export const OPERATIONAL_ALARM_IDS = [
+  'dlq-not-empty',
+  'oldest-message-age',
+  'db-storage-low',
+  'db-cpu-high',
+  'db-connections-high',
+  'migrate-failing',
+] as const;
+export type OperationalAlarmId = (typeof OPERATIONAL_ALARM_IDS)[number];
+
+/** Operational alarms that page; every other one opens a ticket. */
+export const pageOn = z
+  .array(z.enum(OPERATIONAL_ALARM_IDS))
+  .max(OPERATIONAL_ALARM_IDS.length)
+  .superRefine((ids, ctx) => {
+    ids.forEach((id, index) => {
+      if (ids.indexOf(id) !== index) {
+        ctx.addIssue({ code: 'custom', path: [index], message: `names "${id}" twice`, params: { flota: CUSTOM_CODE.duplicateEntry, fix: 'remove one of the two entries' } });
+      }
+    });
+  })
+  .describe(
+    `Operational alarms that page instead of opening a ticket (${OPERATIONAL_ALARM_IDS.join(', ')}; see docs/runbooks.md).`,
+  );
+
+/**
+ * IAM Identity Center (Identity Store) group id: a UUID, optionally prefixed by 10 hex digits and a hyphen
+ * (Identity Store API reference, GroupId pattern).
+ */
+export const SSO_GROUP_ID_PATTERN = /^([0-9a-f]{10}-)?[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{12}$/;
+export const ssoGroupIds = (role: string) =>
+  z
+    .array(
+      z.string().superRefine((value, ctx) => {
+        if (SSO_GROUP_ID_PATTERN.test(value)) return;
+        ctx.addIssue({
+          code: 'custom',
+          message: 'is not an IAM Identity Center group id',
+          params: {
+            flota: CUSTOM_CODE.invalidFormat,
+            fix: 'use the group id (a UUID such as 9067d3c1-5081-70f3-1e4b-0e4d8a1b2c3d, from IAM Identity Center → Groups), not its display name',
+          },
+        });
+      }),
+    )
+    .min(1)
+    .max(100)
+    .optional()
+    .describe(`IAM Identity Center group ids whose members sign in to Grafana as ${role} (1..100). Default: none.`);
+
 /** Literal secrets that must never appear in a manifest (only Secrets Manager names may). */
 
 export const percent = (what: string) =>

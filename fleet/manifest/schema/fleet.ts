@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { allocatedStorageGb, backupRetentionDays, batchSize, batchingWindowSeconds, burstLimit, instanceClass, logRetentionDays, maxAllocatedStorageGb, maxConcurrency, maxReceiveCount, multiAz, rateLimitPerSecond, reservedConcurrency } from './fields';
 import { contact } from './contacts';
-import { apiPoolSize, apiTimeoutSeconds, ingestPoolSize, ingestTimeoutSeconds, lambdaMemoryMb, percent, quotaPerDay } from './fields';
+import { apiPoolSize, apiTimeoutSeconds, ingestPoolSize, ingestTimeoutSeconds, lambdaMemoryMb, pageOn, percent, quotaPerDay, ssoGroupIds } from './fields';
 
 
 export const TierSchema = z
@@ -80,6 +80,7 @@ export const AlertRoutingSchema = z
   .strictObject({
     page: contact('Urgent alerts (fast burn): wakes a human.'),
     ticket: contact('Non-urgent alerts (slow burn): handled in working hours.'),
+    pageOn: pageOn.default([]).describe(`${pageOn.description ?? ''} Default: none (every operational alarm opens a ticket).`),
   })
   .describe('Where alerts go, per severity.');
 
@@ -204,6 +205,22 @@ export const FleetSchema = z
         runbookBaseUrl: z
           .url({ protocol: /^https$/, message: 'must be an https URL' })
           .describe('Alerts link `<runbookBaseUrl>/<slo>`.'),
+        docsBaseUrl: z
+          .url({ protocol: /^https$/, message: 'must be an https URL' })
+          .optional()
+          .describe(
+            "Where this repository's files can be read in a browser, e.g. https://github.com/acme/flota/blob/main; operational alarms link `<docsBaseUrl>/docs/runbooks.md#<alarm>`. Default: the repository path `docs/runbooks.md#<alarm>`.",
+          ),
+        ssoGroups: z
+          .strictObject({
+            admin: ssoGroupIds('Admin'),
+            editor: ssoGroupIds('Editor'),
+            viewer: ssoGroupIds('Viewer'),
+          })
+          .default({})
+          .describe(
+            'Who may sign in to the workspace (AWS_SSO only): one aws_grafana_role_association per role that lists groups. Default: none (only the Terraform service account).',
+          ),
       })
       .describe('Shared Amazon Managed Grafana and alerting.'),
   })

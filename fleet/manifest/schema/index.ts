@@ -8,7 +8,7 @@
  * Rules that need more than one field or more than one file (connection budget, derived AWS name lengths, duplicate ids,
  * unknown tier) live in rules.ts and fleet/model/rules.ts, because they need the resolved values, not just the shape.
  */
-export { CUSTOM_CODE, TENANT_ID_PATTERN, MAX_DEPLOY_WAVES, LOG_RETENTION_DAYS, INSTANCE_CLASS_MEMORY_GIB, INSTANCE_CLASSES } from './fields';
+export { CUSTOM_CODE, OPERATIONAL_ALARM_IDS, SSO_GROUP_ID_PATTERN, type OperationalAlarmId, TENANT_ID_PATTERN, MAX_DEPLOY_WAVES, LOG_RETENTION_DAYS, INSTANCE_CLASS_MEMORY_GIB, INSTANCE_CLASSES } from './fields';
 export { SECRET_LITERAL_PATTERNS, SECRET_NAME_PATTERN, CONTACT_KINDS, ContactSchema, type ContactManifest } from './contacts';
 export { TierSchema, AlertRoutingSchema, GRAFANA_AUTH_PROVIDERS, FleetSchema, type TierManifest, type FleetDefaults } from './fleet';
 export { TenantSchema, type TenantManifest, type TenantSource, type Manifest } from './tenant';

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { MAX_PAYLOAD_BYTES } from '../../../contract/record';
 import { contact, emailAddress } from './contacts';
-import { LOG_RETENTION_DAYS, MAX_DEPLOY_WAVES, allocatedStorageGb, apiTimeoutSeconds, backupRetentionDays, batchSize, batchingWindowSeconds, burstLimit, ingestTimeoutSeconds, instanceClass, lambdaMemoryMb, logRetentionDays, maxAllocatedStorageGb, maxConcurrency, maxPayloadBytes, maxReceiveCount, multiAz, percent, quotaPerDay, rateLimitPerSecond, recordTypes, reservedConcurrency, tenantId } from './fields';
+import { LOG_RETENTION_DAYS, MAX_DEPLOY_WAVES, pageOn, allocatedStorageGb, apiTimeoutSeconds, backupRetentionDays, batchSize, batchingWindowSeconds, burstLimit, ingestTimeoutSeconds, instanceClass, lambdaMemoryMb, logRetentionDays, maxAllocatedStorageGb, maxConcurrency, maxPayloadBytes, maxReceiveCount, multiAz, percent, quotaPerDay, rateLimitPerSecond, recordTypes, reservedConcurrency, tenantId } from './fields';
 import { tags, type FleetDefaults } from './fleet';
 
 
@@ -114,6 +114,7 @@ export const TenantSchema = z
       .strictObject({
         page: contact('Urgent alerts. Default: `alerts.page` of _fleet.yaml.').optional(),
         ticket: contact('Non-urgent alerts. Default: `alerts.ticket` of _fleet.yaml.').optional(),
+        pageOn: pageOn.optional().describe(`${pageOn.description ?? ''} Replaces the fleet list. Default: \`alerts.pageOn\` of _fleet.yaml.`),
       })
       .optional()
       .describe('Alert routing. Default: the fleet routing (`alerts` in _fleet.yaml).'),
