@@ -202,6 +202,58 @@ describe('TenantStack', () => {
     });
   });
 
+  describe('deploy ordering and drift', () => {
+    const address = (type: string, pathSuffix: string): string => {
+      const [id] = Object.entries(resourcesOf(stack, type)).find(([, r]) =>
+        (r['//'] as { metadata?: { path?: string } } | undefined)?.metadata?.path?.endsWith(pathSuffix),
+      )!;
+      return `${type}.${id}`;
+    };
+
+    test('the api and ingest functions and the event source mapping wait for the migration invocation', () => {
+      const migration = address('aws_lambda_invocation', 'migrate-invocation');
+      for (const fn of ['api', 'ingest']) {
+        expect(resourceAt(stack, 'aws_lambda_function', `${fn}/function`)['depends_on']).toContain(migration);
+      }
+      expect(onlyResource(stack, 'aws_lambda_event_source_mapping')['depends_on']).toContain(migration);
+      // …and the migration itself never waits for them (no cycle): it needs only the migrate function and the database.
+      expect(resourceAt(stack, 'aws_lambda_function', 'migrate/function')['depends_on']).not.toContain(migration);
+    });
+
+    test('the API deployment trigger hashes every attribute of the proxy resource, every method and every integration', () => {
+      const deployment = onlyResource(stack, 'aws_api_gateway_deployment');
+      const trigger = (deployment['triggers'] as Record<string, string>)['redeployment']!;
+      const hashed = [...trigger.matchAll(/aws_api_gateway_[a-z_]+\.[A-Za-z0-9_-]+/g)].map(([m]) => m).sort();
+      const expected = ['aws_api_gateway_resource', 'aws_api_gateway_method', 'aws_api_gateway_integration', 'aws_api_gateway_gateway_response']
+        .flatMap((type) => Object.keys(resourcesOf(stack, type)).map((id) => `${type}.${id}`))
+        .sort();
+      expect(expected.length).toBeGreaterThanOrEqual(5);
+      expect(hashed).toEqual(expected);
+      // Whole resources (every attribute), not ids or a constant: `${sha1(jsonencode([aws_api_gateway_method.x, …]))}`.
+      expect(trigger).toMatch(/^\$\{sha1\(jsonencode\(\[aws_api_gateway_[^\]]+\]\)\)\}$/);
+      expect(trigger).not.toMatch(/\.(id|arn)\b/);
+    });
+
+    test('engine_version is the major only, with auto minor upgrades, so a minor upgrade is no drift', () => {
+      const instance = onlyResource(stack, 'aws_db_instance');
+      expect(instance['engine_version']).toBe('17');
+      expect(instance['auto_minor_version_upgrade']).toBe(true);
+      // The provider keeps a configured prefix of engine_version_actual: "17" matches 17.6 and 17.7 alike.
+      expect(onlyResource(stack, 'aws_db_parameter_group')['family']).toBe(`postgres${instance['engine_version'] as string}`);
+    });
+
+    test("ingest reserves its event source's maximum concurrency, so another tenant's backlog cannot starve it", () => {
+      const ingest = resourceAt(stack, 'aws_lambda_function', 'ingest/function');
+      const mapping = onlyResource(stack, 'aws_lambda_event_source_mapping');
+      expect(ingest['reserved_concurrent_executions']).toBe(tenant.ingest.maxConcurrency);
+      expect((mapping['scaling_config'] as { maximum_concurrency: number }).maximum_concurrency).toBe(ingest['reserved_concurrent_executions']);
+      for (const t of fleet.tenants) {
+        const other = resourceAt(synthesized.stacks[t.stackName]!, 'aws_lambda_function', 'ingest/function');
+        expect(other['reserved_concurrent_executions']).toBe(t.ingest.maxConcurrency);
+      }
+    });
+  });
+
   describe('database', () => {
     test('is private, encrypted with the tenant key, TLS-only, backed up and protected from deletion', () => {
       expect(onlyResource(stack, 'aws_db_instance')).toMatchObject({

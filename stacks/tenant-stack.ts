@@ -26,8 +26,6 @@ export interface TenantStackProps {
   readonly migrationsChecksum: string;
 }
 
-/** The migrate function runs alone (reserved concurrency 1) and may take a while on a large table. */
-
 /** RDS CA bundle shipped in the Lambda Node.js runtime: lets `pg` verify the database certificate. */
 const RDS_CA_BUNDLE = '/var/runtime/ca-cert.pem';
 
@@ -135,6 +133,31 @@ export class TenantStack extends TerraformStack {
       securityGroupIds: [functionsSecurityGroup.id],
     };
 
+    this.migrate = new TenantFunction(this, 'migrate', {
+      ...common,
+      functionName: names.migrateFunction,
+      roleName: names.migrateRole,
+      logGroupName: names.migrateLogGroup,
+      bundle: bundles.migrate,
+      timeoutSeconds: MIGRATE_FUNCTION.timeoutSeconds,
+      memoryMb: MIGRATE_FUNCTION.memoryMb,
+      reservedConcurrency: MIGRATE_FUNCTION.reservedConcurrency,
+      environment: databaseEnv('migrate', budget.migratePoolSize),
+      statements: [
+        ...readDatabaseSecret,
+        { Sid: 'DecryptWithTenantKey', Effect: 'Allow', Action: 'kms:Decrypt', Resource: keyArn },
+      ],
+    });
+    // Runs the migrations on deploy: again whenever the migrations change or the database is replaced. The function
+    // refuses to run if the checksum differs from the migrations bundled in its code (stale bundle). The API and ingest
+    // functions and the event source mapping depend on it: new code is deployed, and the queue drained into the
+    // database, only after the schema it needs exists (a failed migration stops the deploy before they change).
+    const migration = new LambdaInvocation(this, 'migrate-invocation', {
+      functionName: this.migrate.function.functionName,
+      input: JSON.stringify({ action: 'migrate', checksum: props.migrationsChecksum }),
+      triggers: { migrations: props.migrationsChecksum, database: this.database.instance.address },
+    });
+
     this.ingest = new TenantFunction(this, 'ingest', {
       ...common,
       functionName: names.ingestFunction,
@@ -143,6 +166,10 @@ export class TenantStack extends TerraformStack {
       bundle: bundles.ingest,
       timeoutSeconds: tenant.ingest.timeoutSeconds,
       memoryMb: tenant.ingest.memoryMb,
+      // Reserved = the event source's maximum concurrency: the tenant's ingest can always scale to it, whatever another
+      // tenant's backlog does to the account's unreserved pool (and never beyond it: the connection budget holds).
+      reservedConcurrency: tenant.ingest.maxConcurrency,
+      dependsOn: [migration],
       environment: {
         ...databaseEnv(SERVICE.ingest, budget.ingestPoolSize),
         [FUNCTION_ENV.freshnessThresholdSeconds]: String(tenant.slo.freshness.withinSeconds),
@@ -167,6 +194,7 @@ export class TenantStack extends TerraformStack {
       // A poison record is reported individually and retried/dead-lettered alone; it never blocks its batch.
       functionResponseTypes: ['ReportBatchItemFailures'],
       scalingConfig: { maximumConcurrency: tenant.ingest.maxConcurrency },
+      dependsOn: [migration],
     });
 
     this.api = new TenantFunction(this, 'api', {
@@ -178,6 +206,7 @@ export class TenantStack extends TerraformStack {
       timeoutSeconds: tenant.api.timeoutSeconds,
       memoryMb: tenant.api.memoryMb,
       reservedConcurrency: tenant.api.reservedConcurrency,
+      dependsOn: [migration],
       environment: {
         ...databaseEnv(SERVICE.api, budget.apiPoolSize),
         [FUNCTION_ENV.topicArn]: this.messaging.topic.arn,
@@ -195,29 +224,6 @@ export class TenantStack extends TerraformStack {
           Resource: keyArn,
         },
       ],
-    });
-
-    this.migrate = new TenantFunction(this, 'migrate', {
-      ...common,
-      functionName: names.migrateFunction,
-      roleName: names.migrateRole,
-      logGroupName: names.migrateLogGroup,
-      bundle: bundles.migrate,
-      timeoutSeconds: MIGRATE_FUNCTION.timeoutSeconds,
-      memoryMb: MIGRATE_FUNCTION.memoryMb,
-      reservedConcurrency: MIGRATE_FUNCTION.reservedConcurrency,
-      environment: databaseEnv('migrate', budget.migratePoolSize),
-      statements: [
-        ...readDatabaseSecret,
-        { Sid: 'DecryptWithTenantKey', Effect: 'Allow', Action: 'kms:Decrypt', Resource: keyArn },
-      ],
-    });
-    // Runs the migrations on deploy: again whenever the migrations change or the database is replaced. The function
-    // refuses to run if the checksum differs from the migrations bundled in its code (stale bundle).
-    new LambdaInvocation(this, 'migrate-invocation', {
-      functionName: this.migrate.function.functionName,
-      input: JSON.stringify({ action: 'migrate', checksum: props.migrationsChecksum }),
-      triggers: { migrations: props.migrationsChecksum, database: this.database.instance.address },
     });
 
     this.httpApi = new TenantApi(this, 'http-api', {

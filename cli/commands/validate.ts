@@ -1,29 +1,44 @@
 /**
- * `flota validate [--tenants DIR] [--json]`: validates the manifest and prints EVERY error, one per line
+ * `flota validate [--tenants DIR] [--base REF] [--json]`: validates the manifest and prints EVERY error, one per line
  * (`FILE:LINE:COL: field.path: message (got VALUE; fix)`), or a JSON array with `--json`. The summary goes to stderr so
  * stdout stays scriptable. Exit code: 0 valid, 1 invalid, 2 usage error.
+ *
+ * `--base REF` (CI passes the PR's base branch) also checks the change against the fleet deployed from REF: a change
+ * whose new Lambda concurrency would exceed the max_connections still in force until the database reboots is refused
+ * with the two-step plan that deploys it safely (connection-transition).
  */
-import { loadManifest } from '../../fleet';
+import { deployedBudgets, loadFleet, loadManifest, type DeployedBudgets } from '../../fleet';
 import { formatError } from '../../fleet/manifest';
+import { withManifestAt } from '../lib/fleet-index';
+import { GitError } from '../lib/git';
 
-const USAGE = `usage: flota validate [--tenants DIR] [--json]
+const USAGE = `usage: flota validate [--tenants DIR] [--base REF] [--json]
 
   --tenants DIR  directory holding _fleet.yaml and one <tenant-id>.yaml per tenant (default: tenants)
+  --base REF     also check the change against the fleet deployed from git REF (e.g. origin/main): concurrency that
+                 would outrun a max_connections still waiting for a reboot is refused with the two-step fix
   --json         print errors as a JSON array of {file, line, col, path, code, message, got, fix}
 `;
 
 interface Options {
   readonly tenants: string;
   readonly json: boolean;
+  readonly base?: string;
 }
 
 function parseArgs(args: readonly string[]): Options | { readonly help: true } | { readonly error: string } {
   let tenants = 'tenants';
   let json = false;
+  let base: string | undefined;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     if (arg === '--help' || arg === '-h') return { help: true };
     if (arg === '--json') json = true;
+    else if (arg === '--base') {
+      const value = args[++i];
+      if (value === undefined || value.startsWith('--')) return { error: '--base needs a git ref' };
+      base = value;
+    } else if (arg.startsWith('--base=')) base = arg.slice('--base='.length);
     else if (arg === '--tenants') {
       const value = args[++i];
       if (value === undefined || value.startsWith('--')) return { error: '--tenants needs a directory' };
@@ -31,7 +46,21 @@ function parseArgs(args: readonly string[]): Options | { readonly help: true } |
     } else if (arg.startsWith('--tenants=')) tenants = arg.slice('--tenants='.length);
     else return { error: `unknown option '${arg}'` };
   }
-  return { tenants, json };
+  return base === undefined ? { tenants, json } : { tenants, json, base };
+}
+
+/**
+ * The connection budgets deployed from `ref`, or undefined when the manifest there is absent or invalid (nothing
+ * trustworthy to compare with; the base's own CI reported that). A ref that does not exist is a usage error.
+ */
+function budgetsAt(ref: string): DeployedBudgets | undefined {
+  return withManifestAt(process.cwd(), ref, (dir) => {
+    try {
+      return deployedBudgets(loadFleet(dir));
+    } catch {
+      return undefined;
+    }
+  });
 }
 
 export async function run(args: string[]): Promise<number> {
@@ -44,7 +73,18 @@ export async function run(args: string[]): Promise<number> {
     process.stderr.write(`flota validate: ${options.error}\n\n${USAGE}`);
     return 2;
   }
-  const result = loadManifest(options.tenants);
+  let deployed: DeployedBudgets | undefined;
+  if (options.base !== undefined) {
+    try {
+      deployed = budgetsAt(options.base);
+    } catch (error) {
+      if (!(error instanceof GitError)) throw error;
+      process.stderr.write(`flota validate: ${error.message}\n`);
+      return 2;
+    }
+    if (deployed === undefined) process.stderr.write(`flota validate: the manifest at ${options.base} is missing or invalid; not checking the change against it\n`);
+  }
+  const result = loadManifest(options.tenants, deployed === undefined ? {} : { deployed });
   if (result.ok) {
     if (options.json) process.stdout.write('[]\n');
     const n = result.manifest.tenants.length;

@@ -39,7 +39,8 @@ export const RULES = [
   { code: 'name-pattern', title: 'A derived AWS name that breaks its pattern (e.g. RDS identifiers must start with a letter and contain no "--").' },
   { code: 'missing-tag', title: 'A tenant without a tag _fleet.yaml requires (cost-centre by default).' },
   { code: 'connection-budget', title: 'Worst-case Lambda connections exceed 80 % of the database max_connections.' },
-  { code: 'account-concurrency', title: "The fleet's reserved Lambda concurrency (API + migrate of every tenant) leaves fewer than the 100 unreserved executions AWS requires." },
+  { code: 'account-concurrency', title: "The fleet's reserved Lambda concurrency (ingest + API + migrate of every tenant) leaves fewer than the 100 unreserved executions AWS requires." },
+  { code: 'connection-transition', title: 'A change (checked with `flota validate --base REF`) that raises Lambda concurrency, which applies at once, beyond the budget of the max_connections still in force until the database reboots.' },
   { code: 'batch-window', title: 'An SQS batch size above 10 without a batching window of at least 1 s.' },
   { code: 'storage-ceiling', title: 'A storage autoscaling ceiling below the allocated storage.' },
 ] as const satisfies readonly RuleDefinition[];

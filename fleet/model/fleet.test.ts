@@ -53,7 +53,7 @@ describe('buildFleetModel: a tenant that relies on defaults', () => {
 
   test('defaults to the tier sizing, PostgreSQL 17 and max_connections from the instance memory', () => {
     expect(alpha.database).toEqual({
-      engineVersion: '17.6',
+      engineVersion: '17',
       parameterGroupFamily: 'postgres17',
       instanceClass: 'db.t4g.micro',
       allocatedStorageGb: 20,

@@ -55,7 +55,7 @@ export interface SloModel {
 }
 
 export interface DatabaseModel {
-  /** e.g. "17.6": the current PostgreSQL major supported by RDS. */
+  /** The PostgreSQL MAJOR version only (e.g. "17"): RDS applies minor upgrades itself (auto minor version upgrade). */
   readonly engineVersion: string;
   /** Parameter group family, e.g. "postgres17". */
   readonly parameterGroupFamily: string;

@@ -61,7 +61,7 @@ export function testTenant(id: string, options: TestTenantOptions = {}): TenantM
       apiAccessLogGroup: `/aws/apigateway/${base}-access`,
     },
     database: {
-      engineVersion: '17.6',
+      engineVersion: '17',
       parameterGroupFamily: 'postgres17',
       instanceClass: tier === 'gold' ? 'db.m7g.large' : 'db.t4g.medium',
       allocatedStorageGb: 20,

@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import { Construct } from 'constructs';
+import { Fn, ref, type TerraformResource } from 'cdktf';
 import { ApiGatewayApiKey } from '@cdktf/provider-aws/lib/api-gateway-api-key';
 import { ApiGatewayDeployment } from '@cdktf/provider-aws/lib/api-gateway-deployment';
 import { ApiGatewayIntegration } from '@cdktf/provider-aws/lib/api-gateway-integration';
@@ -49,8 +49,15 @@ export const ACCESS_LOG_FORMAT = JSON.stringify({
   responseLength: '$context.responseLength',
 });
 
-/** Routes: everything goes to the API function, which routes itself (hono). Changing this list redeploys the stage. */
-const ROUTES = { root: 'ANY /', proxy: 'ANY /{proxy+}', integration: 'AWS_PROXY', authorization: 'api-key' } as const;
+/**
+ * The deployment trigger: a hash, computed by Terraform at plan time, over EVERY attribute of every resource the
+ * deployment snapshots (the proxy resource, each method and integration, each gateway response). Any change to any of
+ * them — an integration URI or timeout, a method's API-key flag, a response template — changes the hash, so Terraform
+ * creates a new deployment and the stage serves it; an unchanged API keeps its deployment (and plans clean).
+ */
+export function redeploymentTrigger(resources: readonly TerraformResource[]): string {
+  return Fn.sha1(Fn.jsonencode(resources.map((resource) => ref(resource.fqn))));
+}
 
 /**
  * The tenant's REST API: regional, Lambda proxy integration, API key required on every method, a usage plan with the
@@ -114,7 +121,7 @@ export class TenantApi extends Construct {
 
     const deployment = new ApiGatewayDeployment(this, 'deployment', {
       restApiId: this.restApi.id,
-      triggers: { routes: createHash('sha256').update(JSON.stringify(ROUTES)).digest('hex') },
+      triggers: { redeployment: redeploymentTrigger([proxy, ...methods.flatMap(({ method, integration }) => [method, integration])]) },
       lifecycle: { createBeforeDestroy: true },
       dependsOn: methods.flatMap(({ method, integration }) => [method, integration]),
     });
