@@ -254,6 +254,55 @@ describe('TenantStack', () => {
     });
   });
 
+  describe('database least privilege', () => {
+    const env = (fn: string) =>
+      (resourceAt(stack, 'aws_lambda_function', `${fn}/function`)['environment'] as { variables: Record<string, string> }).variables;
+    const statementsReferencing = (text: string) =>
+      policiesOf('tenant-acme', stack)
+        .filter((p) => p.type === 'aws_iam_role_policy')
+        .flatMap((p) => p.statements.filter((st) => JSON.stringify(st).includes(text)).map((st) => ({ policy: p.id, sid: st.Sid, action: st.Action })));
+
+    test('the instance accepts IAM database authentication', () => {
+      expect(onlyResource(stack, 'aws_db_instance')['iam_database_authentication_enabled']).toBe(true);
+    });
+
+    test('api and ingest connect as their own db role with IAM auth; rds-db:connect is scoped to exactly that db user', () => {
+      expect(env('api')).toMatchObject({ FLOTA_DB_USER: 'flota_api' });
+      expect(env('ingest')).toMatchObject({ FLOTA_DB_USER: 'flota_ingest' });
+      for (const [fn, user] of [['api', 'flota_api'], ['ingest', 'flota_ingest']] as const) {
+        expect(env(fn)).not.toHaveProperty('FLOTA_DB_SECRET_ARN');
+        const connect = statementsOfRole(fn).filter((st) => asList(st.Action as string | string[]).includes('rds-db:connect'));
+        expect(connect).toEqual([
+          expect.objectContaining({
+            Resource: expect.stringMatching(new RegExp(`^arn:\\$\\{data\\.aws_partition\\..+\\.partition\\}:rds-db:eu-west-1:\\$\\{data\\.aws_caller_identity\\..+\\.account_id\\}:dbuser:\\$\\{aws_db_instance\\..+\\.resource_id\\}/${user}$`)),
+          }),
+        ]);
+      }
+      expect(statementsReferencing('rds-db:')).toHaveLength(2);
+    });
+
+    test('the master secret is read only by migrate (env and IAM)', () => {
+      expect(env('migrate')).toMatchObject({ FLOTA_DB_SECRET_ARN: expect.stringContaining('master_user_secret') });
+      expect(env('migrate')).not.toHaveProperty('FLOTA_DB_USER');
+      const readers = statementsReferencing('master_user_secret');
+      expect(readers).toEqual([expect.objectContaining({ sid: 'ReadDatabaseMasterSecret', action: 'secretsmanager:GetSecretValue' })]);
+      expect(readers[0]!.policy).toMatch(/^migrate_policy_/);
+    });
+
+    test('cursor keys come from a dedicated KMS-encrypted secret only the API reads, generated at apply and never reverted', () => {
+      const secret = resourceAt(stack, 'aws_secretsmanager_secret', 'cursor-key/secret');
+      expect(secret).toMatchObject({ name: tenant.names.cursorKeySecret, kms_key_id: expect.stringContaining('aws_kms_key.') });
+      expect(env('api')['FLOTA_CURSOR_SECRET_ARN']).toMatch(/^\$\{aws_secretsmanager_secret\.cursor-key_secret_.+\.arn\}$/);
+      expect(env('api')).not.toHaveProperty('FLOTA_CURSOR_SECRET');
+      const readers = statementsReferencing('aws_secretsmanager_secret.cursor-key_secret');
+      expect(readers).toEqual([expect.objectContaining({ sid: 'ReadCursorKeySecret', action: 'secretsmanager:GetSecretValue' })]);
+      expect(readers[0]!.policy).toMatch(/^api_policy_/);
+      const version = resourceAt(stack, 'aws_secretsmanager_secret_version', 'cursor-key/initial-version');
+      expect(version['secret_string']).toMatch(/^\$\{data\.aws_secretsmanager_random_password\..+\.random_password\}$/);
+      expect(version['lifecycle']).toEqual({ ignore_changes: ['secret_string'] });
+    });
+  });
+
   describe('database', () => {
     test('is private, encrypted with the tenant key, TLS-only, backed up and protected from deletion', () => {
       expect(onlyResource(stack, 'aws_db_instance')).toMatchObject({
@@ -326,11 +375,11 @@ describe('TenantStack', () => {
 
     test('stores the generated API key in a KMS-encrypted secret, never in the synthesized output', () => {
       expect(onlyResource(stack, 'aws_api_gateway_api_key')['value']).toBeUndefined();
-      expect(onlyResource(stack, 'aws_secretsmanager_secret')).toMatchObject({
+      expect(resourceAt(stack, 'aws_secretsmanager_secret', 'http-api/api-key-secret')).toMatchObject({
         name: tenant.names.apiKeySecret,
         kms_key_id: expect.stringContaining('aws_kms_key.'),
       });
-      expect(onlyResource(stack, 'aws_secretsmanager_secret_version')['secret_string']).toMatch(
+      expect(resourceAt(stack, 'aws_secretsmanager_secret_version', 'http-api/api-key-secret-value')['secret_string']).toMatch(
         /^\$\{aws_api_gateway_api_key\..+\.value\}$/,
       );
     });

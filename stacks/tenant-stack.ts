@@ -4,6 +4,7 @@ import { LambdaEventSourceMapping } from '@cdktf/provider-aws/lib/lambda-event-s
 import { LambdaInvocation } from '@cdktf/provider-aws/lib/lambda-invocation';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
+import { DB_ROLE } from '../contract/database';
 import { FUNCTION_ENV, METRICS_NAMESPACE, SERVICE } from '../contract/telemetry';
 import type { FunctionBundles } from './assets/bundle';
 import { MIGRATE_FUNCTION } from '../fleet/model/sizing';
@@ -12,6 +13,7 @@ import { AwsContext } from './constructs/aws-context';
 import { NetworkLookup } from './constructs/network-lookup';
 import { addBackendAndProvider } from './constructs/stack-backend';
 import { TenantApi } from './constructs/tenant-api';
+import { TenantCursorKey } from './constructs/tenant-cursor-key';
 import { TenantDatabase } from './constructs/tenant-database';
 import { TenantFunction } from './constructs/tenant-function';
 import { TenantKey } from './constructs/tenant-key';
@@ -101,9 +103,14 @@ export class TenantStack extends TerraformStack {
     });
 
     const budget = tenant.connectionBudget;
-    const databaseEnv = (service: string, poolSize: number): Record<string, string> => ({
+    /**
+     * How a function reaches the database. `role` (API, ingest): its own PostgreSQL role with IAM database
+     * authentication — no secret at all, `rds-db:connect` as that db user only. `master` (migrate alone): the
+     * RDS-managed master secret, to create the roles and run the migrations as their owner.
+     */
+    const databaseEnv = (service: string, poolSize: number, login: { role: string } | 'master'): Record<string, string> => ({
       [FUNCTION_ENV.tenantId]: tenant.id,
-      [FUNCTION_ENV.dbSecretArn]: this.database.masterSecretArn,
+      ...(login === 'master' ? { [FUNCTION_ENV.dbSecretArn]: this.database.masterSecretArn } : { [FUNCTION_ENV.dbUser]: login.role }),
       [FUNCTION_ENV.dbHost]: this.database.instance.address,
       [FUNCTION_ENV.dbPort]: String(tenant.database.port),
       [FUNCTION_ENV.dbName]: tenant.database.databaseName,
@@ -112,19 +119,18 @@ export class TenantStack extends TerraformStack {
       POWERTOOLS_SERVICE_NAME: service,
       POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
     });
+    const connectAs = (role: string) => ({
+      Sid: 'ConnectAsOwnDatabaseRole',
+      Effect: 'Allow' as const,
+      Action: 'rds-db:connect',
+      Resource: this.database.dbUserArn(aws, role),
+    });
     // The tenant's record policy (manifest `records`), enforced by both functions: the API on POST, ingest per record.
     const recordPolicyEnv: Record<string, string> = {
       [FUNCTION_ENV.maxPayloadBytes]: String(tenant.records.maxPayloadBytes),
       ...(tenant.records.types !== null ? { [FUNCTION_ENV.recordTypes]: JSON.stringify(tenant.records.types) } : {}),
     };
-    const readDatabaseSecret = [
-      {
-        Sid: 'ReadDatabaseSecret',
-        Effect: 'Allow' as const,
-        Action: 'secretsmanager:GetSecretValue',
-        Resource: this.database.masterSecretArn,
-      },
-    ];
+    const cursorKey = new TenantCursorKey(this, 'cursor-key', { secretName: names.cursorKeySecret, keyArn });
     const common = {
       aws,
       keyArn,
@@ -142,9 +148,14 @@ export class TenantStack extends TerraformStack {
       timeoutSeconds: MIGRATE_FUNCTION.timeoutSeconds,
       memoryMb: MIGRATE_FUNCTION.memoryMb,
       reservedConcurrency: MIGRATE_FUNCTION.reservedConcurrency,
-      environment: databaseEnv('migrate', budget.migratePoolSize),
+      environment: databaseEnv('migrate', budget.migratePoolSize, 'master'),
       statements: [
-        ...readDatabaseSecret,
+        {
+          Sid: 'ReadDatabaseMasterSecret',
+          Effect: 'Allow',
+          Action: 'secretsmanager:GetSecretValue',
+          Resource: this.database.masterSecretArn,
+        },
         { Sid: 'DecryptWithTenantKey', Effect: 'Allow', Action: 'kms:Decrypt', Resource: keyArn },
       ],
     });
@@ -171,7 +182,7 @@ export class TenantStack extends TerraformStack {
       reservedConcurrency: tenant.ingest.maxConcurrency,
       dependsOn: [migration],
       environment: {
-        ...databaseEnv(SERVICE.ingest, budget.ingestPoolSize),
+        ...databaseEnv(SERVICE.ingest, budget.ingestPoolSize, { role: DB_ROLE.ingest }),
         [FUNCTION_ENV.freshnessThresholdSeconds]: String(tenant.slo.freshness.withinSeconds),
         ...recordPolicyEnv,
       },
@@ -182,7 +193,7 @@ export class TenantStack extends TerraformStack {
           Action: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ChangeMessageVisibility'],
           Resource: this.messaging.queue.arn,
         },
-        ...readDatabaseSecret,
+        connectAs(DB_ROLE.ingest),
         { Sid: 'DecryptWithTenantKey', Effect: 'Allow', Action: 'kms:Decrypt', Resource: keyArn },
       ],
     });
@@ -208,7 +219,8 @@ export class TenantStack extends TerraformStack {
       reservedConcurrency: tenant.api.reservedConcurrency,
       dependsOn: [migration],
       environment: {
-        ...databaseEnv(SERVICE.api, budget.apiPoolSize),
+        ...databaseEnv(SERVICE.api, budget.apiPoolSize, { role: DB_ROLE.api }),
+        [FUNCTION_ENV.cursorSecretArn]: cursorKey.arn,
         [FUNCTION_ENV.topicArn]: this.messaging.topic.arn,
         [FUNCTION_ENV.latencyThresholdMs]: String(tenant.slo.latency.thresholdMs),
         [FUNCTION_ENV.maxBodyBytes]: String(tenant.api.maxBodyBytes),
@@ -216,7 +228,8 @@ export class TenantStack extends TerraformStack {
       },
       statements: [
         { Sid: 'PublishToOwnTopic', Effect: 'Allow', Action: 'sns:Publish', Resource: this.messaging.topic.arn },
-        ...readDatabaseSecret,
+        connectAs(DB_ROLE.api),
+        { Sid: 'ReadCursorKeySecret', Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: cursorKey.arn },
         {
           Sid: 'EncryptWithTenantKey',
           Effect: 'Allow',

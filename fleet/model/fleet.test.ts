@@ -42,6 +42,7 @@ describe('buildFleetModel: a tenant that relies on defaults', () => {
       usagePlan: 'flota-alpha-usage-plan',
       apiKey: 'flota-alpha-api-key',
       apiKeySecret: 'flota/alpha/api-key',
+      cursorKeySecret: 'flota/alpha/cursor-key',
       ingestLogGroup: '/aws/lambda/flota-alpha-ingest',
       apiLogGroup: '/aws/lambda/flota-alpha-api',
       migrateLogGroup: '/aws/lambda/flota-alpha-migrate',

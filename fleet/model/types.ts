@@ -149,6 +149,8 @@ export interface TenantNamesModel {
   readonly apiKey: string;
   /** Secrets Manager name under which the tenant's API key value is stored for clients and smoke tests. */
   readonly apiKeySecret: string;
+  /** Secrets Manager name of the key that signs the API's pagination cursors (independent of database credentials). */
+  readonly cursorKeySecret: string;
   readonly ingestLogGroup: string; // /aws/lambda/<ingestFunction>
   readonly apiLogGroup: string;
   readonly migrateLogGroup: string;

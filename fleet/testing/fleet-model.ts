@@ -55,6 +55,7 @@ export function testTenant(id: string, options: TestTenantOptions = {}): TenantM
       usagePlan: `${base}-plan`,
       apiKey: `${base}-key`,
       apiKeySecret: `${PREFIX}/${id}/api-key`,
+      cursorKeySecret: `${PREFIX}/${id}/cursor-key`,
       ingestLogGroup: `/aws/lambda/${base}-ingest`,
       apiLogGroup: `/aws/lambda/${base}-api`,
       migrateLogGroup: `/aws/lambda/${base}-migrate`,
