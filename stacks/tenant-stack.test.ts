@@ -14,6 +14,8 @@ import {
 import type { FleetModel } from '../fleet/model/types';
 import { migrationsChecksum } from '../functions/migrations';
 import { MigrateInputSchema } from '../functions/migrate/handler';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 const fleet: FleetModel = {
   ...testFleet(),
@@ -371,6 +373,26 @@ describe('TenantStack', () => {
       const settings = stage['access_log_settings'] as { format: string; destination_arn: string };
       expect(JSON.parse(settings.format)).toMatchObject({ requestId: '$context.requestId', status: '$context.status' });
       expect(settings.destination_arn).toContain('aws_cloudwatch_log_group.');
+    });
+
+    test("API Gateway's own 4XX/5XX (and 403/429 specifics) are JSON in the API's documented error shape", () => {
+      const responses = Object.values(resourcesOf(stack, 'aws_api_gateway_gateway_response'));
+      const byType = Object.fromEntries(responses.map((r) => [r['response_type'] as string, r]));
+      expect(Object.keys(byType)).toEqual(expect.arrayContaining(['DEFAULT_4XX', 'DEFAULT_5XX', 'INVALID_API_KEY', 'ACCESS_DENIED', 'THROTTLED', 'QUOTA_EXCEEDED']));
+      expect(byType['INVALID_API_KEY']!['status_code']).toBe('403');
+      expect(byType['THROTTLED']!).toMatchObject({ status_code: '429', response_parameters: { 'gatewayresponse.header.Retry-After': "'1'" } });
+      expect(byType['QUOTA_EXCEEDED']!['status_code']).toBe('429');
+      const documented = readFileSync(join(__dirname, '..', 'docs', 'api.md'), 'utf8');
+      for (const response of responses) {
+        expect(response['rest_api_id']).toMatch(/^\$\{aws_api_gateway_rest_api\./);
+        expect((response['response_parameters'] as Record<string, string>)['gatewayresponse.header.Content-Type']).toBe("'application/json'");
+        const template = (response['response_templates'] as Record<string, string>)['application/json']!;
+        // What API Gateway renders: $context.error.messageString is the JSON-quoted message, $context.requestId the id.
+        const rendered = template.replaceAll('$context.error.messageString', JSON.stringify('Limit "Exceeded"')).replaceAll('$context.requestId', 'req-1');
+        const body = JSON.parse(rendered) as { error: Record<string, unknown> };
+        expect(body).toEqual({ error: { code: expect.stringMatching(/^[a-z_]+$/), message: 'Limit "Exceeded"', requestId: 'req-1' } });
+        expect(documented).toContain(`\`${body.error['code'] as string}\``);
+      }
     });
 
     test('stores the generated API key in a KMS-encrypted secret, never in the synthesized output', () => {

@@ -207,9 +207,15 @@ function toErrorResponse(err: unknown, c: Context<AppEnv>, deps: ApiDependencies
     return c.json(errorBody('database_unavailable', `the database is unreachable; retry after ${DATABASE_RETRY_AFTER_SECONDS} seconds`), 503);
   }
   // PostgreSQL data exceptions (class 22, e.g. a date the regex let through but the calendar does not have) are bad input.
+  // The only values the API hands PostgreSQL unchecked are the time bounds; the server's own text never reaches the client
+  // (it names types, values and internals): the log has it.
   const code = (err as { code?: unknown } | null)?.code;
   if (typeof code === 'string' && code.startsWith('22')) {
-    return c.json(errorBody('invalid_parameter', `a parameter value is out of range: ${(err as Error).message}`), 400);
+    deps.logError?.('database refused a parameter', { requestId: c.get('requestId'), error: describe(err) });
+    return c.json(
+      errorBody('invalid_parameter', "'from' or 'to' is not a real date or time (e.g. February 30th or hour 25); send an existing instant in ISO-8601 with a time zone"),
+      400,
+    );
   }
   const requestId = c.get('requestId');
   deps.logError?.('unhandled error', { requestId, error: describe(err) });

@@ -8,7 +8,7 @@ import { GetSecretValueCommand, ResourceNotFoundException, SecretsManagerClient 
 import { createApiApp } from './app';
 import { CURSOR_KEYS_MAX_AGE_MS, CURSOR_KEYS_MIN_REFRESH_MS, cursorKeyringFromSecret } from './cursor-keys';
 import { createRecordQueries } from './queries';
-import { seedRecords } from './test-support';
+import { expectNoDatabaseErrorText, recordingErrors, seedRecords } from './test-support';
 import { validateRecord } from './validate';
 import { useTestDatabase } from '../../testing/use-database';
 import { isDatabaseUnavailable } from '../shared/db';
@@ -36,7 +36,7 @@ beforeEach(() => {
 
 function apiContainer(clock: { now: number }) {
   const cursorKey = cursorKeyringFromSecret({ secretArn: SECRET, tenantId: 'acme', client, now: () => clock.now });
-  return createApiApp({
+  return recordingErrors(createApiApp({
     tenantId: 'acme',
     queries: createRecordQueries(db.pool),
     publish: async () => 'unused',
@@ -44,8 +44,9 @@ function apiContainer(clock: { now: number }) {
     cursorKey,
     maxBodyBytes: 1024,
     isDatabaseUnavailable,
-  });
+  }));
 }
+afterAll(() => expectNoDatabaseErrorText(3));
 
 async function page(app: ReturnType<typeof apiContainer>, cursor?: string) {
   const res = await app.request(`/v1/records?limit=2${cursor === undefined ? '' : `&cursor=${encodeURIComponent(cursor)}`}`);

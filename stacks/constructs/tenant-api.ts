@@ -15,6 +15,7 @@ import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
 import { SecretsmanagerSecretVersion } from '@cdktf/provider-aws/lib/secretsmanager-secret-version';
 import type { ApiModel } from '../../fleet/model/types';
+import { gatewayErrorResponses } from './gateway-responses';
 
 export interface TenantApiProps {
   readonly api: ApiModel;
@@ -119,11 +120,15 @@ export class TenantApi extends Construct {
       sourceArn: `${this.restApi.executionArn}/*/*`,
     });
 
+    // API Gateway's own errors (bad key, throttled, quota, timeouts) in the API's JSON error shape.
+    const gatewayResponses = gatewayErrorResponses(this, this.restApi.id);
+
+    const snapshot = [proxy, ...methods.flatMap(({ method, integration }) => [method, integration]), ...gatewayResponses];
     const deployment = new ApiGatewayDeployment(this, 'deployment', {
       restApiId: this.restApi.id,
-      triggers: { redeployment: redeploymentTrigger([proxy, ...methods.flatMap(({ method, integration }) => [method, integration])]) },
+      triggers: { redeployment: redeploymentTrigger(snapshot) },
       lifecycle: { createBeforeDestroy: true },
-      dependsOn: methods.flatMap(({ method, integration }) => [method, integration]),
+      dependsOn: snapshot,
     });
 
     this.accessLogGroup = new CloudwatchLogGroup(this, 'access-log-group', {
