@@ -7,7 +7,7 @@
 import { manifestResult, readManifestFiles, type LoadOptions, type LoadResult } from './manifest/loader';
 import { ManifestValidationError } from './manifest/errors';
 import { buildFleetModel } from './model/fleet';
-import { checkConnectionTransitions, checkDerivedRules, type DeployedBudgets } from './model/rules';
+import { checkConnectionTransitions, checkContactSecrets, checkDerivedRules, contactSecretReferences, type DeployedBudgets } from './model/rules';
 import type { FleetModel } from './model/types';
 
 export type { LoadOptions, LoadResult } from './manifest/loader';
@@ -19,6 +19,8 @@ export interface ValidateOptions extends LoadOptions {
    * change is then also checked while it rolls out (connection-transition).
    */
   readonly deployed?: DeployedBudgets;
+  /** Contact secrets found missing in Secrets Manager (`flota validate --aws`): each naming field is reported. */
+  readonly missingSecrets?: ReadonlySet<string>;
 }
 
 /** Loads and validates `dir` with every rule. Never throws for a bad manifest: problems come back as `errors`. */
@@ -27,7 +29,18 @@ export function loadManifest(dir: string, options: ValidateOptions = {}): LoadRe
   const { fleet, tenants } = files;
   if (fleet === undefined) return manifestResult(files);
   const transitions = options.deployed === undefined ? [] : checkConnectionTransitions(fleet, tenants, options.deployed);
-  return manifestResult(files, [...checkDerivedRules(fleet, tenants), ...transitions]);
+  const secrets = options.missingSecrets === undefined ? [] : checkContactSecrets(fleet, tenants, options.missingSecrets);
+  return manifestResult(files, [...checkDerivedRules(fleet, tenants), ...transitions, ...secrets]);
+}
+
+/**
+ * The distinct contact secrets the manifest in `dir` names and the fleet region, for `flota validate --aws` to look up
+ * (empty when the fleet file does not pass the schema: then validation reports that first).
+ */
+export function contactSecretsToCheck(dir: string, options: LoadOptions = {}): { readonly region?: string; readonly secrets: readonly string[] } {
+  const { fleet, tenants } = readManifestFiles(dir, options);
+  if (fleet === undefined) return { secrets: [] };
+  return { region: fleet.data.region, secrets: [...new Set(contactSecretReferences(fleet, tenants).map((r) => r.secret))].sort() };
 }
 
 /** Each tenant's connection budget in a (valid) fleet model: what `deployed` expects. */

@@ -6,17 +6,25 @@
  * `--base REF` (CI passes the PR's base branch) also checks the change against the fleet deployed from REF: a change
  * whose new Lambda concurrency would exceed the max_connections still in force until the database reboots is refused
  * with the two-step plan that deploys it safely (connection-transition).
+ *
+ * `--aws` also checks, with the caller's AWS credentials (secretsmanager:DescribeSecret), that every contact secret
+ * the manifest names exists in the fleet region, before any plan needs it (missing-secret). Exit 2 when a secret
+ * cannot be checked at all (e.g. access denied).
  */
-import { deployedBudgets, loadFleet, loadManifest, type DeployedBudgets } from '../../fleet';
+import { contactSecretsToCheck, deployedBudgets, loadFleet, loadManifest, type DeployedBudgets } from '../../fleet';
 import { formatError } from '../../fleet/manifest';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { checkSecretsExist } from '../lib/contact-secrets';
 import { withManifestAt } from '../lib/fleet-index';
 import { GitError } from '../lib/git';
 
-const USAGE = `usage: flota validate [--tenants DIR] [--base REF] [--json]
+const USAGE = `usage: flota validate [--tenants DIR] [--base REF] [--aws] [--json]
 
   --tenants DIR  directory holding _fleet.yaml and one <tenant-id>.yaml per tenant (default: tenants)
   --base REF     also check the change against the fleet deployed from git REF (e.g. origin/main): concurrency that
                  would outrun a max_connections still waiting for a reboot is refused with the two-step fix
+  --aws          also check that every alert-contact secret exists in Secrets Manager (fleet region; needs
+                 secretsmanager:DescribeSecret; never reads a value)
   --json         print errors as a JSON array of {file, line, col, path, code, message, got, fix}
 `;
 
@@ -24,16 +32,19 @@ interface Options {
   readonly tenants: string;
   readonly json: boolean;
   readonly base?: string;
+  readonly aws: boolean;
 }
 
 function parseArgs(args: readonly string[]): Options | { readonly help: true } | { readonly error: string } {
   let tenants = 'tenants';
   let json = false;
   let base: string | undefined;
+  let aws = false;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     if (arg === '--help' || arg === '-h') return { help: true };
     if (arg === '--json') json = true;
+    else if (arg === '--aws') aws = true;
     else if (arg === '--base') {
       const value = args[++i];
       if (value === undefined || value.startsWith('--')) return { error: '--base needs a git ref' };
@@ -46,7 +57,7 @@ function parseArgs(args: readonly string[]): Options | { readonly help: true } |
     } else if (arg.startsWith('--tenants=')) tenants = arg.slice('--tenants='.length);
     else return { error: `unknown option '${arg}'` };
   }
-  return base === undefined ? { tenants, json } : { tenants, json, base };
+  return base === undefined ? { tenants, json, aws } : { tenants, json, aws, base };
 }
 
 /**
@@ -84,7 +95,24 @@ export async function run(args: string[]): Promise<number> {
     }
     if (deployed === undefined) process.stderr.write(`flota validate: the manifest at ${options.base} is missing or invalid; not checking the change against it\n`);
   }
-  const result = loadManifest(options.tenants, deployed === undefined ? {} : { deployed });
+  let missingSecrets: ReadonlySet<string> | undefined;
+  if (options.aws) {
+    const { region, secrets } = contactSecretsToCheck(options.tenants);
+    if (region !== undefined) {
+      const check = await checkSecretsExist(secrets, new SecretsManagerClient({ region }));
+      if (check.unchecked.length > 0) {
+        for (const { secret, reason } of check.unchecked) process.stderr.write(`flota validate: cannot check secret ${JSON.stringify(secret)}: ${reason}\n`);
+        process.stderr.write('flota validate: --aws needs secretsmanager:DescribeSecret on the contact secrets in the fleet region\n');
+        return 2;
+      }
+      missingSecrets = check.missing;
+      process.stderr.write(`checked ${secrets.length} contact secret${secrets.length === 1 ? '' : 's'} in ${region}: ${check.missing.size} missing\n`);
+    }
+  }
+  const result = loadManifest(options.tenants, {
+    ...(deployed === undefined ? {} : { deployed }),
+    ...(missingSecrets === undefined ? {} : { missingSecrets }),
+  });
   if (result.ok) {
     if (options.json) process.stdout.write('[]\n');
     const n = result.manifest.tenants.length;

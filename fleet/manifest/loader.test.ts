@@ -59,7 +59,10 @@ describe('bad fixtures (one directory per rule, golden messages in expected.txt)
     // A fixture with a deployed/ directory is checked as a change against that fleet (flota validate --base).
     const deployedDir = path.join(BAD, rule, 'deployed');
     const deployed = fs.existsSync(deployedDir) ? { deployed: deployedBudgets(loadFleet(deployedDir)) } : {};
-    const result = loadManifest(`${FIXTURES}/bad/${rule}`, { cwd: ROOT, ...deployed });
+    // …and one with missing-secrets.txt as if `flota validate --aws` found those secrets missing in Secrets Manager.
+    const missingFile = path.join(BAD, rule, 'missing-secrets.txt');
+    const missing = fs.existsSync(missingFile) ? { missingSecrets: new Set(fs.readFileSync(missingFile, 'utf8').split('\n').filter(Boolean)) } : {};
+    const result = loadManifest(`${FIXTURES}/bad/${rule}`, { cwd: ROOT, ...deployed, ...missing });
     if (result.ok) throw new Error(`expected ${rule} to be invalid`);
     const { errors } = result;
     const expected = fs.readFileSync(path.join(BAD, rule, 'expected.txt'), 'utf8').trimEnd().split('\n');

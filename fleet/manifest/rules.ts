@@ -40,6 +40,7 @@ export const RULES = [
   { code: 'missing-tag', title: 'A tenant without a tag _fleet.yaml requires (cost-centre by default).' },
   { code: 'connection-budget', title: 'Worst-case Lambda connections exceed 80 % of the database max_connections.' },
   { code: 'account-concurrency', title: "The fleet's reserved Lambda concurrency (ingest + API + migrate of every tenant) leaves fewer than the 100 unreserved executions AWS requires." },
+  { code: 'missing-secret', title: 'Only with `flota validate --aws`: an alert contact names a Secrets Manager secret that does not exist (a tenant falls back to the fleet default contact; a fleet default has no fallback).' },
   { code: 'connection-transition', title: 'A change (checked with `flota validate --base REF`) that raises Lambda concurrency, which applies at once, beyond the budget of the max_connections still in force until the database reboots.' },
   { code: 'batch-window', title: 'An SQS batch size above 10 without a batching window of at least 1 s.' },
   { code: 'storage-ceiling', title: 'A storage autoscaling ceiling below the allocated storage.' },

@@ -8,6 +8,7 @@
 import type { ManifestError } from '../manifest/errors';
 import { errorAt, q, type CheckedFile } from '../manifest/rules';
 import type { FleetDefaults, TenantManifest, TierManifest } from '../manifest/schema';
+import { secretLookupName } from './alert-routing';
 import { checkTenantNames, deriveTenantNames, maxTenantIdLength } from './names';
 import type { ConnectionBudgetModel } from './types';
 import { CONNECTION_BUDGET_PERCENT_TEXT, connectionBudget, MIGRATE_FUNCTION, resolveSizing, smallestClassFitting, type ResolvedSizing } from './sizing';
@@ -253,4 +254,68 @@ export function checkConnectionTransitions(
     );
   }
   return errors;
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Contact secrets in AWS (flota validate --aws)
+// ---------------------------------------------------------------------------------------------------------------------
+
+/** One place the manifest names a contact secret. */
+export interface ContactSecretReference {
+  readonly secret: string;
+  /** The tenant whose routing uses it; undefined for the fleet defaults in _fleet.yaml. */
+  readonly tenantId?: string;
+  readonly severity: 'page' | 'ticket';
+  readonly file: CheckedFile<unknown>;
+  readonly path: readonly string[];
+}
+
+const CONTACT_SECRET_FIELDS = [
+  ['slack', 'webhookUrlSecret'],
+  ['pagerduty', 'integrationKeySecret'],
+] as const;
+
+/** Every contact secret the fleet file and the tenant files name, where they name it. */
+export function contactSecretReferences(fleet: CheckedFile<FleetDefaults>, tenants: readonly CheckedFile<TenantManifest>[]): ContactSecretReference[] {
+  const references: ContactSecretReference[] = [];
+  const collect = (file: CheckedFile<unknown>, alerts: Partial<Record<'page' | 'ticket', unknown>> | undefined, tenantId?: string) => {
+    for (const severity of ['page', 'ticket'] as const) {
+      const contact = alerts?.[severity] as Record<string, Record<string, unknown> | undefined> | undefined;
+      for (const [kind, field] of CONTACT_SECRET_FIELDS) {
+        const secret = contact?.[kind]?.[field];
+        if (typeof secret === 'string') {
+          references.push({ secret, severity, file, path: ['alerts', severity, kind, field], ...(tenantId === undefined ? {} : { tenantId }) });
+        }
+      }
+    }
+  };
+  collect(fleet, fleet.data.alerts);
+  for (const t of tenants) collect(t, t.data.alerts, t.data.id);
+  return references;
+}
+
+/**
+ * Reports each reference to a secret in `missing` at the field that names it, saying what it costs: a tenant's
+ * alerts of that severity go to the fleet default contact until the secret exists (the observability stack still
+ * plans); a fleet default's missing secret fails the observability plan (it is the fallback).
+ */
+export function checkContactSecrets(
+  fleet: CheckedFile<FleetDefaults>,
+  tenants: readonly CheckedFile<TenantManifest>[],
+  missing: ReadonlySet<string>,
+): ManifestError[] {
+  return contactSecretReferences(fleet, tenants)
+    .filter((r) => missing.has(r.secret))
+    .map((r) =>
+      errorAt(r.file, r.path, 'value', {
+        code: 'missing-secret',
+        message:
+          `names a secret that does not exist in Secrets Manager (${fleet.data.region}): ` +
+          (r.tenantId === undefined
+            ? `the fleet-default ${r.severity} contact has no fallback, so the observability stack cannot plan`
+            : `until it does, tenant ${r.tenantId}'s ${r.severity} alerts go to the fleet-default ${r.severity} contact`),
+        got: q(r.secret),
+        fix: `create it (aws secretsmanager create-secret --region ${fleet.data.region} --name ${secretLookupName(r.secret)} --secret-string '<value>') or name the secret that exists`,
+      }),
+    );
 }
