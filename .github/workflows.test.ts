@@ -195,6 +195,8 @@ describe('pull-request workflow', () => {
     const step = job.steps?.find((s) => s.id === 'changed');
     expect(step?.run).toMatch(/npx flota changed --base "\$BASE_REF" --head HEAD --github-output "\$GITHUB_OUTPUT"/);
     expect(job.outputs?.stacks).toBe('${{ steps.changed.outputs.stacks }}');
+    // …and refuses a connection-budget change that is unsafe while max_connections waits for the database reboot.
+    expect(job.steps?.map((s) => s.run).filter(Boolean)).toContain('npx flota validate --base "$BASE_REF"');
   });
 
   test('plans one job per affected stack from the changed job, bounded, and never with credentials for forks', () => {

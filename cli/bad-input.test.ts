@@ -62,7 +62,7 @@ type Case = readonly [string, readonly string[], number, RegExp, { cwd?: string;
 
 const cases: Case[] = [
   ['an unknown command', ['deploy-everything'], 2, /unknown command 'deploy-everything'/],
-  ...COMMAND_NAMES.map((name): Case => [`${name} with an unknown flag`, name === 'tenant' ? [name, 'show', firstTenant, '--bogus'] : [name, '--bogus'], 2, /[Uu]nknown option '--bogus'/]),
+  ...COMMAND_NAMES.map((name): Case => [`${name} with an unknown flag`, name === 'tenant' ? [name, 'show', firstTenant, '--bogus'] : name === 'slo' ? [name, 'simulate', '--bogus'] : [name, '--bogus'], 2, /[Uu]nknown option '--bogus'/]),
   ['validate --tenants without a value', ['validate', '--tenants'], 2, /--tenants needs a directory/],
   ['validate on a missing directory', ['validate', '--tenants', path.join(scratch, 'nope')], 1, /tenants directory does not exist/],
   ['validate on YAML that cannot resolve', ['validate', '--tenants', badManifest], 1, /broken\.yaml:2:8: .*alias \*team has no anchor/],

@@ -97,8 +97,15 @@ export type SliName = keyof typeof SLI;
  */
 export const FUNCTION_ENV = {
   tenantId: 'FLOTA_TENANT_ID',
-  /** ARN of the RDS-managed master user secret (JSON with username/password). */
+  /** ARN of the RDS-managed master user secret (JSON with username/password). Set on the migrate function ONLY. */
   dbSecretArn: 'FLOTA_DB_SECRET_ARN',
+  /**
+   * PostgreSQL role the function logs in as with IAM database authentication (contract/database.ts DB_ROLE; the
+   * function's IAM role may `rds-db:connect` as this db user only). Set on the API and ingest functions.
+   */
+  dbUser: 'FLOTA_DB_USER',
+  /** ARN of the tenant's cursor-key secret (API only): signs pagination cursors; AWSPREVIOUS still verifies them. */
+  cursorSecretArn: 'FLOTA_CURSOR_SECRET_ARN',
   dbHost: 'FLOTA_DB_HOST',
   dbPort: 'FLOTA_DB_PORT',
   dbName: 'FLOTA_DB_NAME',

@@ -277,7 +277,9 @@ describe('tenant isolation', () => {
             const sameStackRef = /^\$\{aws_[a-z0-9_]+\.[A-Za-z0-9_-]+\.[a-z0-9_.[\]]+\}(:\*)?$/.test(resource);
             const eniScoped = resource === '*' || /:ec2:[a-z0-9-]+:\$\{data\.aws_caller_identity\.[^}]+\}:\*$/.test(resource);
             const ownName = own.some((name) => resource.endsWith(`:${name}`) || resource.endsWith(`:${name}:*`));
-            if (!(sameStackRef || eniScoped || ownName)) violations.push(`${a.stackName} ${policy.id}: ${resource}`);
+            // rds-db:connect: a db user of this stack's own instance (its DbiResourceId), never a wildcard.
+            const ownDbUser = /:rds-db:[a-z0-9-]+:\$\{data\.aws_caller_identity\.[^}]+\}:dbuser:\$\{aws_db_instance\.[A-Za-z0-9_-]+\.resource_id\}\/[a-z_]+$/.test(resource);
+            if (!(sameStackRef || eniScoped || ownName || ownDbUser)) violations.push(`${a.stackName} ${policy.id}: ${resource}`);
           }
         }
       }

@@ -106,8 +106,8 @@ describe('ObservabilityStack', () => {
     const pagerduty = contacts.flatMap((c) => (c.pagerduty ?? []) as Json[]);
     expect(slack.length).toBeGreaterThan(0);
     expect(pagerduty.length).toBeGreaterThan(0);
-    for (const receiver of slack) expect(receiver.url).toMatch(/^\$\{data\.aws_secretsmanager_secret_version\.[^.}]+\.secret_string\}$/);
-    for (const receiver of pagerduty) expect(receiver.integration_key).toMatch(/^\$\{data\.aws_secretsmanager_secret_version\.[^.}]+\.secret_string\}$/);
+    for (const receiver of slack) expect(receiver.url).toMatch(/^\$\{data\.aws_secretsmanager_secret_version\.[^.}[]+(\[0\])?\.secret_string\}$/);
+    for (const receiver of pagerduty) expect(receiver.integration_key).toMatch(/^\$\{data\.aws_secretsmanager_secret_version\.[^.}[]+(\[0\])?\.secret_string\}$/);
     const secretIds = Object.values(stack.data.aws_secretsmanager_secret_version as Record<string, Json>).map((d) => d.secret_id);
     const named = new Set(
       [fleet.observability.defaultAlerts, ...fleet.tenants.map((t) => t.alerts)]
@@ -125,13 +125,61 @@ describe('ObservabilityStack', () => {
     expect(policy.policy).toHaveLength(fleet.tenants.length + 1);
     const tenantPolicy = (policy.policy as Json[]).find((p) => p.matcher[0].value === 'payments-ledger')!;
     expect(tenantPolicy.matcher).toEqual([{ label: 'tenant', match: '=', value: 'payments-ledger' }]);
-    expect((tenantPolicy.policy as Json[]).map((p) => [p.matcher[0].value, p.contact_point])).toEqual([
+    // (its own contact point when its secret exists: `${<exists> ? "tenant-…" : "fleet-default-…"}`)
+    const whenSecretExists = (name: string) => name.replace(/^\$\{.+ \? "([^"]+)" : "[^"]+"\}$/, '$1');
+    expect((tenantPolicy.policy as Json[]).map((p) => [p.matcher[0].value, whenSecretExists(p.contact_point as string)])).toEqual([
       ['page', 'tenant-payments-ledger-page'],
       ['ticket', 'tenant-payments-ledger-ticket'],
     ]);
     const names = new Set(resources('grafana_contact_point').map((c) => c.name));
-    const referenced = JSON.stringify(policy).match(/"contact_point":"[^"]+"/g)!.map((m) => m.slice(17, -1));
+    // A plain name, or `${<secret exists> ? "tenant-…" : "fleet-default-…"}` (see the missing-secret test): both must exist.
+    const referenced = JSON.stringify(policy)
+      .match(/"contact_point":"(?:[^"\\]|\\.)+"/g)!
+      .flatMap((m) => {
+        const value = JSON.parse(m.slice(16)) as string;
+        const conditional = /\? "([^"]+)" : "([^"]+)"\}$/.exec(value);
+        return conditional === null ? [value] : [conditional[1]!, conditional[2]!];
+      });
+    expect(referenced.length).toBeGreaterThan(fleet.tenants.length);
     for (const name of referenced) expect(names.has(name)).toBe(true);
+  });
+
+  test("a missing tenant contact secret fails only that tenant's routing (fleet-default fallback), never the plan", () => {
+    const contacts = Object.entries(stack.resource.grafana_contact_point as Record<string, Json>);
+    const lookups = (stack.data.aws_secretsmanager_secrets ?? {}) as Record<string, Json>;
+    const versions = (stack.data.aws_secretsmanager_secret_version ?? {}) as Record<string, Json>;
+    const defaults = fleet.observability.defaultAlerts;
+    const defaultSecrets = new Set(
+      [defaults.page, defaults.ticket].flatMap((c) => (c.kind === 'slack' ? [c.webhookUrl.secretName] : c.kind === 'pagerduty' ? [c.integrationKey.secretName] : [])),
+    );
+    const [policy] = resources('grafana_notification_policy');
+    let guarded = 0;
+    for (const [, contact] of contacts) {
+      const receiver = ((contact.slack ?? contact.pagerduty ?? []) as Json[])[0];
+      if (receiver === undefined) continue;
+      const valueRef = (receiver.url ?? receiver.integration_key) as string;
+      const versionId = /aws_secretsmanager_secret_version\.([^.[}]+)/.exec(valueRef)![1]!;
+      const secretId = versions[versionId]!.secret_id as string;
+      if (!(contact.name as string).startsWith('tenant-') || defaultSecrets.has(secretId)) {
+        // Fleet defaults (and tenants sharing their secret): read unconditionally, they ARE the fallback.
+        expect(contact.count).toBeUndefined();
+        expect(versions[versionId]!.count).toBeUndefined();
+        continue;
+      }
+      guarded++;
+      // Looked up by exact name (an empty list, not an error, when it is missing) …
+      const lookupId = /data\.aws_secretsmanager_secrets\.([^.]+)\.names/.exec(contact.count as string)![1]!;
+      expect(lookups[lookupId]!.filter).toEqual([{ name: 'name', values: [secretId] }]);
+      const exists = `contains(tolist(data.aws_secretsmanager_secrets.${lookupId}.names), "${secretId}")`;
+      // … the value is read, and the contact point created, only if it exists …
+      expect(contact.count).toBe(`\${${exists} ? 1 : 0}`);
+      expect(versions[versionId]!.count).toBe(`\${${exists} ? 1 : 0}`);
+      expect(valueRef).toBe(`\${data.aws_secretsmanager_secret_version.${versionId}[0].secret_string}`);
+      // … and the tenant's route falls back to the fleet default of the same severity while it does not.
+      const severity = (contact.name as string).endsWith('-page') ? 'page' : 'ticket';
+      expect(JSON.stringify(policy)).toContain(JSON.stringify(`\${${exists} ? "${contact.name as string}" : "fleet-default-${severity}"}`).slice(1, -1));
+    }
+    expect(guarded).toBeGreaterThan(0);
   });
 
   test('rule groups: one per window pair, rules from the SLO classes, Grafana JSON escaped for Terraform', () => {

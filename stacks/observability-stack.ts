@@ -1,10 +1,11 @@
 import { Construct } from 'constructs';
-import { TerraformStack } from 'cdktf';
+import { conditional, Fn, Token, TerraformStack } from 'cdktf';
+import { DataAwsSecretsmanagerSecrets } from '@cdktf/provider-aws/lib/data-aws-secretsmanager-secrets';
 import { DataAwsSecretsmanagerSecretVersion } from '@cdktf/provider-aws/lib/data-aws-secretsmanager-secret-version';
 import { DataAwsSsmParameter } from '@cdktf/provider-aws/lib/data-aws-ssm-parameter';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { buildDashboards } from '../dashboards';
-import { alertTopicArns, contactPoints, routingTree, type ContactPointSpec, type RoutingPolicy } from '../fleet/model/alert-routing';
+import { alertTopicArns, contactPoints, contactSecretName, FLEET_DEFAULT_CONTACT, routingTree, secretLookupName, type ContactPointSpec, type RoutingPolicy } from '../fleet/model/alert-routing';
 import { opsAlarmGroups } from '../fleet/model/ops-alarms';
 import { sloRuleGroups, type RuleStage } from '../fleet/model/slo-rules';
 import { CLOUDWATCH_DATASOURCE_UID } from '../fleet/model/cloudwatch-queries';
@@ -35,6 +36,12 @@ export const GRAFANA_FOLDER_UID = { dashboards: 'flota', alerts: 'flota-slo-aler
  * publishes (data sources, no cross-stack state), and every secret a contact point needs (Slack webhook, PagerDuty key)
  * is read at plan time from the Secrets Manager secret the manifest NAMES, so no secret value is ever in the
  * synthesized JSON (it is in Terraform state, which is encrypted).
+ *
+ * A missing TENANT contact secret never fails the plan: each tenant secret is first looked up by name (a list data
+ * source, empty rather than an error when nothing matches); only when it exists is its value read and the tenant's
+ * contact point created, otherwise that tenant's alerts of that severity route to the fleet default contact point until
+ * the secret exists (the next plan picks it up). `flota validate --aws` reports missing secrets before any plan. The
+ * fleet defaults' own secrets are required: they are the fallback, there is nothing to fall back to.
  */
 export class ObservabilityStack extends TerraformStack {
   readonly folder: Folder;
@@ -92,18 +99,38 @@ export class ObservabilityStack extends TerraformStack {
     }
 
     const secrets = new SecretValues(this, 'contact-secrets');
-    this.contactPoints = contactPoints(fleet).map(
-      (spec) => new ContactPoint(this, `contact-${spec.name}`, { name: spec.name, ...receiverOf(spec, secrets) }),
-    );
+    /** Contact point name → the Terraform expression naming it, or the fleet default while its secret is missing. */
+    const routeTo = new Map<string, string>();
+    const specs = contactPoints(fleet);
+    // A secret a fleet default uses is required anyway (no fallback without it): tenants sharing it read it plainly.
+    const fleetSecrets = new Set(specs.filter((spec) => spec.tenantId === undefined).map((spec) => contactSecretName(spec.contact)));
+    this.contactPoints = specs.map((spec) => {
+      const secret = contactSecretName(spec.contact);
+      if (spec.tenantId === undefined || secret === undefined || fleetSecrets.has(secret)) {
+        return new ContactPoint(this, `contact-${spec.name}`, { name: spec.name, ...receiverOf(spec, (name) => secrets.required(name)) });
+      }
+      const exists = secrets.exists(secret);
+      routeTo.set(spec.name, Token.asString(conditional(exists, spec.name, FLEET_DEFAULT_CONTACT[spec.severity])));
+      return new ContactPoint(this, `contact-${spec.name}`, {
+        name: spec.name,
+        ...receiverOf(spec, (name) => secrets.optional(name)),
+        count: Token.asNumber(conditional(exists, 1, 0)),
+      });
+    });
 
     const tree = routingTree(fleet);
+    const route = (policy: RoutingPolicy): RoutingPolicy => ({
+      ...policy,
+      ...(policy.contactPoint === undefined ? {} : { contactPoint: routeTo.get(policy.contactPoint) ?? policy.contactPoint }),
+      ...(policy.policies === undefined ? {} : { policies: policy.policies.map(route) }),
+    });
     this.notificationPolicy = new NotificationPolicy(this, 'notification-policy', {
       contactPoint: tree.contactPoint,
       groupBy: tree.groupBy,
       groupWait: tree.groupWait,
       groupInterval: tree.groupInterval,
       repeatInterval: tree.repeatInterval,
-      policies: tree.policies.map(nestedPolicy),
+      policies: tree.policies.map(route).map(nestedPolicy),
       dependsOn: [...this.contactPoints],
     });
 
@@ -164,17 +191,54 @@ function ruleData(stage: RuleStage): { refId: string; datasourceUid: string; rel
   };
 }
 
-/** One `data "aws_secretsmanager_secret_version"` per distinct secret NAME; values stay Terraform references. */
+/**
+ * One `data "aws_secretsmanager_secret_version"` per distinct secret NAME; values stay Terraform references.
+ * `required` reads it unconditionally (fleet defaults: a missing one fails the plan, as it must — it is the fallback).
+ * `optional` (tenant contacts) first looks the name up with `data "aws_secretsmanager_secrets"` (no error when nothing
+ * matches) and reads the value only if the secret exists (`count`), so a missing tenant secret costs only its routing.
+ */
 class SecretValues extends Construct {
-  private readonly byName = new Map<string, DataAwsSecretsmanagerSecretVersion>();
+  private readonly versions = new Map<string, DataAwsSecretsmanagerSecretVersion>();
+  private readonly lookups = new Map<string, string>();
 
-  value(secretName: string): string {
-    let data = this.byName.get(secretName);
+  private idOf(secretName: string): string {
+    return secretName.replace(/[^A-Za-z0-9_-]/g, '_');
+  }
+
+  required(secretName: string): string {
+    let data = this.versions.get(secretName);
     if (data === undefined) {
-      data = new DataAwsSecretsmanagerSecretVersion(this, secretName.replace(/[^A-Za-z0-9_-]/g, '_'), { secretId: secretName });
-      this.byName.set(secretName, data);
+      data = new DataAwsSecretsmanagerSecretVersion(this, this.idOf(secretName), { secretId: secretName });
+      this.versions.set(secretName, data);
     }
     return data.secretString;
+  }
+
+  /** A Terraform boolean expression: the secret exists (exact name, or exact ARN when the manifest gives an ARN). */
+  exists(secretName: string): string {
+    let expression = this.lookups.get(secretName);
+    if (expression === undefined) {
+      const list = new DataAwsSecretsmanagerSecrets(this, `${this.idOf(secretName)}-lookup`, {
+        filter: [{ name: 'name', values: [secretLookupName(secretName)] }],
+      });
+      const isArn = secretName.startsWith('arn:');
+      expression = Token.asString(Fn.contains(isArn ? list.arns : list.names, secretName));
+      this.lookups.set(secretName, expression);
+    }
+    return expression;
+  }
+
+  optional(secretName: string): string {
+    let data = this.versions.get(secretName);
+    if (data === undefined) {
+      data = new DataAwsSecretsmanagerSecretVersion(this, this.idOf(secretName), {
+        secretId: secretName,
+        count: Token.asNumber(conditional(this.exists(secretName), 1, 0)),
+      });
+      this.versions.set(secretName, data);
+    }
+    // With count, the value is element 0 (read only where the contact point exists too: same condition).
+    return `\${data.aws_secretsmanager_secret_version.${data.friendlyUniqueId}[0].secret_string}`;
   }
 }
 
@@ -183,19 +247,19 @@ const TITLE =
   '[{{ .Status | toUpper }}] {{ .CommonLabels.tenant }} {{ if .CommonLabels.alarm }}{{ .CommonLabels.alarm }}{{ else }}{{ .CommonLabels.slo }} SLO{{ end }} ({{ .CommonLabels.severity }})';
 const TEXT = '{{ range .Alerts }}{{ .Annotations.summary }}\nDashboard: {{ .Annotations.dashboard_url }}\nRunbook: {{ .Annotations.runbook_url }}\n{{ end }}';
 
-function receiverOf(spec: ContactPointSpec, secrets: SecretValues): Omit<ContactPointConfig, 'name'> {
+function receiverOf(spec: ContactPointSpec, secret: (name: string) => string): Omit<ContactPointConfig, 'name'> {
   const { contact } = spec;
   switch (contact.kind) {
     case 'email':
       return { email: [{ addresses: contact.addresses, subject: TITLE, singleEmail: true }] };
     case 'slack':
       // the secret's value is the webhook URL itself (a plain string)
-      return { slack: [{ url: secrets.value(contact.webhookUrl.secretName), recipient: contact.channel, title: TITLE, text: TEXT }] };
+      return { slack: [{ url: secret(contact.webhookUrl.secretName), recipient: contact.channel, title: TITLE, text: TEXT }] };
     case 'pagerduty':
       return {
         pagerduty: [
           {
-            integrationKey: secrets.value(contact.integrationKey.secretName),
+            integrationKey: secret(contact.integrationKey.secretName),
             severity: spec.severity === 'page' ? 'critical' : 'warning',
             summary: TITLE,
             component: '{{ .CommonLabels.tenant }}',

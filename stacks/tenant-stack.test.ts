@@ -15,6 +15,8 @@ import type { FleetModel } from '../fleet/model/types';
 import { sloRuleGroups } from '../fleet/model/slo-rules';
 import { migrationsChecksum } from '../functions/migrations';
 import { MigrateInputSchema } from '../functions/migrate/handler';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 const fleet: FleetModel = {
   ...testFleet(),
@@ -223,6 +225,107 @@ describe('TenantStack', () => {
     });
   });
 
+  describe('deploy ordering and drift', () => {
+    const address = (type: string, pathSuffix: string): string => {
+      const [id] = Object.entries(resourcesOf(stack, type)).find(([, r]) =>
+        (r['//'] as { metadata?: { path?: string } } | undefined)?.metadata?.path?.endsWith(pathSuffix),
+      )!;
+      return `${type}.${id}`;
+    };
+
+    test('the api and ingest functions and the event source mapping wait for the migration invocation', () => {
+      const migration = address('aws_lambda_invocation', 'migrate-invocation');
+      for (const fn of ['api', 'ingest']) {
+        expect(resourceAt(stack, 'aws_lambda_function', `${fn}/function`)['depends_on']).toContain(migration);
+      }
+      expect(onlyResource(stack, 'aws_lambda_event_source_mapping')['depends_on']).toContain(migration);
+      // …and the migration itself never waits for them (no cycle): it needs only the migrate function and the database.
+      expect(resourceAt(stack, 'aws_lambda_function', 'migrate/function')['depends_on']).not.toContain(migration);
+    });
+
+    test('the API deployment trigger hashes every attribute of the proxy resource, every method and every integration', () => {
+      const deployment = onlyResource(stack, 'aws_api_gateway_deployment');
+      const trigger = (deployment['triggers'] as Record<string, string>)['redeployment']!;
+      const hashed = [...trigger.matchAll(/aws_api_gateway_[a-z_]+\.[A-Za-z0-9_-]+/g)].map(([m]) => m).sort();
+      const expected = ['aws_api_gateway_resource', 'aws_api_gateway_method', 'aws_api_gateway_integration', 'aws_api_gateway_gateway_response']
+        .flatMap((type) => Object.keys(resourcesOf(stack, type)).map((id) => `${type}.${id}`))
+        .sort();
+      expect(expected.length).toBeGreaterThanOrEqual(5);
+      expect(hashed).toEqual(expected);
+      // Whole resources (every attribute), not ids or a constant: `${sha1(jsonencode([aws_api_gateway_method.x, …]))}`.
+      expect(trigger).toMatch(/^\$\{sha1\(jsonencode\(\[aws_api_gateway_[^\]]+\]\)\)\}$/);
+      expect(trigger).not.toMatch(/\.(id|arn)\b/);
+    });
+
+    test('engine_version is the major only, with auto minor upgrades, so a minor upgrade is no drift', () => {
+      const instance = onlyResource(stack, 'aws_db_instance');
+      expect(instance['engine_version']).toBe('17');
+      expect(instance['auto_minor_version_upgrade']).toBe(true);
+      // The provider keeps a configured prefix of engine_version_actual: "17" matches 17.6 and 17.7 alike.
+      expect(onlyResource(stack, 'aws_db_parameter_group')['family']).toBe(`postgres${instance['engine_version'] as string}`);
+    });
+
+    test("ingest reserves its event source's maximum concurrency, so another tenant's backlog cannot starve it", () => {
+      const ingest = resourceAt(stack, 'aws_lambda_function', 'ingest/function');
+      const mapping = onlyResource(stack, 'aws_lambda_event_source_mapping');
+      expect(ingest['reserved_concurrent_executions']).toBe(tenant.ingest.maxConcurrency);
+      expect((mapping['scaling_config'] as { maximum_concurrency: number }).maximum_concurrency).toBe(ingest['reserved_concurrent_executions']);
+      for (const t of fleet.tenants) {
+        const other = resourceAt(synthesized.stacks[t.stackName]!, 'aws_lambda_function', 'ingest/function');
+        expect(other['reserved_concurrent_executions']).toBe(t.ingest.maxConcurrency);
+      }
+    });
+  });
+
+  describe('database least privilege', () => {
+    const env = (fn: string) =>
+      (resourceAt(stack, 'aws_lambda_function', `${fn}/function`)['environment'] as { variables: Record<string, string> }).variables;
+    const statementsReferencing = (text: string) =>
+      policiesOf('tenant-acme', stack)
+        .filter((p) => p.type === 'aws_iam_role_policy')
+        .flatMap((p) => p.statements.filter((st) => JSON.stringify(st).includes(text)).map((st) => ({ policy: p.id, sid: st.Sid, action: st.Action })));
+
+    test('the instance accepts IAM database authentication', () => {
+      expect(onlyResource(stack, 'aws_db_instance')['iam_database_authentication_enabled']).toBe(true);
+    });
+
+    test('api and ingest connect as their own db role with IAM auth; rds-db:connect is scoped to exactly that db user', () => {
+      expect(env('api')).toMatchObject({ FLOTA_DB_USER: 'flota_api' });
+      expect(env('ingest')).toMatchObject({ FLOTA_DB_USER: 'flota_ingest' });
+      for (const [fn, user] of [['api', 'flota_api'], ['ingest', 'flota_ingest']] as const) {
+        expect(env(fn)).not.toHaveProperty('FLOTA_DB_SECRET_ARN');
+        const connect = statementsOfRole(fn).filter((st) => asList(st.Action as string | string[]).includes('rds-db:connect'));
+        expect(connect).toEqual([
+          expect.objectContaining({
+            Resource: expect.stringMatching(new RegExp(`^arn:\\$\\{data\\.aws_partition\\..+\\.partition\\}:rds-db:eu-west-1:\\$\\{data\\.aws_caller_identity\\..+\\.account_id\\}:dbuser:\\$\\{aws_db_instance\\..+\\.resource_id\\}/${user}$`)),
+          }),
+        ]);
+      }
+      expect(statementsReferencing('rds-db:')).toHaveLength(2);
+    });
+
+    test('the master secret is read only by migrate (env and IAM)', () => {
+      expect(env('migrate')).toMatchObject({ FLOTA_DB_SECRET_ARN: expect.stringContaining('master_user_secret') });
+      expect(env('migrate')).not.toHaveProperty('FLOTA_DB_USER');
+      const readers = statementsReferencing('master_user_secret');
+      expect(readers).toEqual([expect.objectContaining({ sid: 'ReadDatabaseMasterSecret', action: 'secretsmanager:GetSecretValue' })]);
+      expect(readers[0]!.policy).toMatch(/^migrate_policy_/);
+    });
+
+    test('cursor keys come from a dedicated KMS-encrypted secret only the API reads, generated at apply and never reverted', () => {
+      const secret = resourceAt(stack, 'aws_secretsmanager_secret', 'cursor-key/secret');
+      expect(secret).toMatchObject({ name: tenant.names.cursorKeySecret, kms_key_id: expect.stringContaining('aws_kms_key.') });
+      expect(env('api')['FLOTA_CURSOR_SECRET_ARN']).toMatch(/^\$\{aws_secretsmanager_secret\.cursor-key_secret_.+\.arn\}$/);
+      expect(env('api')).not.toHaveProperty('FLOTA_CURSOR_SECRET');
+      const readers = statementsReferencing('aws_secretsmanager_secret.cursor-key_secret');
+      expect(readers).toEqual([expect.objectContaining({ sid: 'ReadCursorKeySecret', action: 'secretsmanager:GetSecretValue' })]);
+      expect(readers[0]!.policy).toMatch(/^api_policy_/);
+      const version = resourceAt(stack, 'aws_secretsmanager_secret_version', 'cursor-key/initial-version');
+      expect(version['secret_string']).toMatch(/^\$\{data\.aws_secretsmanager_random_password\..+\.random_password\}$/);
+      expect(version['lifecycle']).toEqual({ ignore_changes: ['secret_string'] });
+    });
+  });
+
   describe('database', () => {
     test('is private, encrypted with the tenant key, TLS-only, backed up and protected from deletion', () => {
       expect(onlyResource(stack, 'aws_db_instance')).toMatchObject({
@@ -344,13 +447,33 @@ describe('TenantStack', () => {
       });
     });
 
+    test("API Gateway's own 4XX/5XX (and 403/429 specifics) are JSON in the API's documented error shape", () => {
+      const responses = Object.values(resourcesOf(stack, 'aws_api_gateway_gateway_response'));
+      const byType = Object.fromEntries(responses.map((r) => [r['response_type'] as string, r]));
+      expect(Object.keys(byType)).toEqual(expect.arrayContaining(['DEFAULT_4XX', 'DEFAULT_5XX', 'INVALID_API_KEY', 'ACCESS_DENIED', 'THROTTLED', 'QUOTA_EXCEEDED']));
+      expect(byType['INVALID_API_KEY']!['status_code']).toBe('403');
+      expect(byType['THROTTLED']!).toMatchObject({ status_code: '429', response_parameters: { 'gatewayresponse.header.Retry-After': "'1'" } });
+      expect(byType['QUOTA_EXCEEDED']!['status_code']).toBe('429');
+      const documented = readFileSync(join(__dirname, '..', 'docs', 'api.md'), 'utf8');
+      for (const response of responses) {
+        expect(response['rest_api_id']).toMatch(/^\$\{aws_api_gateway_rest_api\./);
+        expect((response['response_parameters'] as Record<string, string>)['gatewayresponse.header.Content-Type']).toBe("'application/json'");
+        const template = (response['response_templates'] as Record<string, string>)['application/json']!;
+        // What API Gateway renders: $context.error.messageString is the JSON-quoted message, $context.requestId the id.
+        const rendered = template.replaceAll('$context.error.messageString', JSON.stringify('Limit "Exceeded"')).replaceAll('$context.requestId', 'req-1');
+        const body = JSON.parse(rendered) as { error: Record<string, unknown> };
+        expect(body).toEqual({ error: { code: expect.stringMatching(/^[a-z_]+$/), message: 'Limit "Exceeded"', requestId: 'req-1' } });
+        expect(documented).toContain(`\`${body.error['code'] as string}\``);
+      }
+    });
+
     test('stores the generated API key in a KMS-encrypted secret, never in the synthesized output', () => {
       expect(onlyResource(stack, 'aws_api_gateway_api_key')['value']).toBeUndefined();
-      expect(onlyResource(stack, 'aws_secretsmanager_secret')).toMatchObject({
+      expect(resourceAt(stack, 'aws_secretsmanager_secret', 'http-api/api-key-secret')).toMatchObject({
         name: tenant.names.apiKeySecret,
         kms_key_id: expect.stringContaining('aws_kms_key.'),
       });
-      expect(onlyResource(stack, 'aws_secretsmanager_secret_version')['secret_string']).toMatch(
+      expect(resourceAt(stack, 'aws_secretsmanager_secret_version', 'http-api/api-key-secret-value')['secret_string']).toMatch(
         /^\$\{aws_api_gateway_api_key\..+\.value\}$/,
       );
     });

@@ -4,6 +4,7 @@ import { LambdaEventSourceMapping } from '@cdktf/provider-aws/lib/lambda-event-s
 import { LambdaInvocation } from '@cdktf/provider-aws/lib/lambda-invocation';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
+import { DB_ROLE } from '../contract/database';
 import { FUNCTION_ENV, METRICS_NAMESPACE, SERVICE } from '../contract/telemetry';
 import type { FunctionBundles } from './assets/bundle';
 import { MIGRATE_FUNCTION } from '../fleet/model/sizing';
@@ -12,6 +13,7 @@ import { AwsContext } from './constructs/aws-context';
 import { NetworkLookup } from './constructs/network-lookup';
 import { addBackendAndProvider } from './constructs/stack-backend';
 import { TenantApi } from './constructs/tenant-api';
+import { TenantCursorKey } from './constructs/tenant-cursor-key';
 import { TenantDatabase } from './constructs/tenant-database';
 import { TenantFunction } from './constructs/tenant-function';
 import { TenantKey } from './constructs/tenant-key';
@@ -25,8 +27,6 @@ export interface TenantStackProps {
   /** Changes when the SQL migrations change: re-runs the migrate function on deploy. */
   readonly migrationsChecksum: string;
 }
-
-/** The migrate function runs alone (reserved concurrency 1) and may take a while on a large table. */
 
 /** RDS CA bundle shipped in the Lambda Node.js runtime: lets `pg` verify the database certificate. */
 const RDS_CA_BUNDLE = '/var/runtime/ca-cert.pem';
@@ -103,9 +103,14 @@ export class TenantStack extends TerraformStack {
     });
 
     const budget = tenant.connectionBudget;
-    const databaseEnv = (service: string, poolSize: number): Record<string, string> => ({
+    /**
+     * How a function reaches the database. `role` (API, ingest): its own PostgreSQL role with IAM database
+     * authentication — no secret at all, `rds-db:connect` as that db user only. `master` (migrate alone): the
+     * RDS-managed master secret, to create the roles and run the migrations as their owner.
+     */
+    const databaseEnv = (service: string, poolSize: number, login: { role: string } | 'master'): Record<string, string> => ({
       [FUNCTION_ENV.tenantId]: tenant.id,
-      [FUNCTION_ENV.dbSecretArn]: this.database.masterSecretArn,
+      ...(login === 'master' ? { [FUNCTION_ENV.dbSecretArn]: this.database.masterSecretArn } : { [FUNCTION_ENV.dbUser]: login.role }),
       [FUNCTION_ENV.dbHost]: this.database.instance.address,
       [FUNCTION_ENV.dbPort]: String(tenant.database.port),
       [FUNCTION_ENV.dbName]: tenant.database.databaseName,
@@ -114,19 +119,18 @@ export class TenantStack extends TerraformStack {
       POWERTOOLS_SERVICE_NAME: service,
       POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
     });
+    const connectAs = (role: string) => ({
+      Sid: 'ConnectAsOwnDatabaseRole',
+      Effect: 'Allow' as const,
+      Action: 'rds-db:connect',
+      Resource: this.database.dbUserArn(aws, role),
+    });
     // The tenant's record policy (manifest `records`), enforced by both functions: the API on POST, ingest per record.
     const recordPolicyEnv: Record<string, string> = {
       [FUNCTION_ENV.maxPayloadBytes]: String(tenant.records.maxPayloadBytes),
       ...(tenant.records.types !== null ? { [FUNCTION_ENV.recordTypes]: JSON.stringify(tenant.records.types) } : {}),
     };
-    const readDatabaseSecret = [
-      {
-        Sid: 'ReadDatabaseSecret',
-        Effect: 'Allow' as const,
-        Action: 'secretsmanager:GetSecretValue',
-        Resource: this.database.masterSecretArn,
-      },
-    ];
+    const cursorKey = new TenantCursorKey(this, 'cursor-key', { secretName: names.cursorKeySecret, keyArn });
     const common = {
       aws,
       keyArn,
@@ -134,6 +138,36 @@ export class TenantStack extends TerraformStack {
       subnetIds: network.privateSubnetIds,
       securityGroupIds: [functionsSecurityGroup.id],
     };
+
+    this.migrate = new TenantFunction(this, 'migrate', {
+      ...common,
+      functionName: names.migrateFunction,
+      roleName: names.migrateRole,
+      logGroupName: names.migrateLogGroup,
+      bundle: bundles.migrate,
+      timeoutSeconds: MIGRATE_FUNCTION.timeoutSeconds,
+      memoryMb: MIGRATE_FUNCTION.memoryMb,
+      reservedConcurrency: MIGRATE_FUNCTION.reservedConcurrency,
+      environment: databaseEnv('migrate', budget.migratePoolSize, 'master'),
+      statements: [
+        {
+          Sid: 'ReadDatabaseMasterSecret',
+          Effect: 'Allow',
+          Action: 'secretsmanager:GetSecretValue',
+          Resource: this.database.masterSecretArn,
+        },
+        { Sid: 'DecryptWithTenantKey', Effect: 'Allow', Action: 'kms:Decrypt', Resource: keyArn },
+      ],
+    });
+    // Runs the migrations on deploy: again whenever the migrations change or the database is replaced. The function
+    // refuses to run if the checksum differs from the migrations bundled in its code (stale bundle). The API and ingest
+    // functions and the event source mapping depend on it: new code is deployed, and the queue drained into the
+    // database, only after the schema it needs exists (a failed migration stops the deploy before they change).
+    const migration = new LambdaInvocation(this, 'migrate-invocation', {
+      functionName: this.migrate.function.functionName,
+      input: JSON.stringify({ action: 'migrate', checksum: props.migrationsChecksum }),
+      triggers: { migrations: props.migrationsChecksum, database: this.database.instance.address },
+    });
 
     this.ingest = new TenantFunction(this, 'ingest', {
       ...common,
@@ -143,8 +177,12 @@ export class TenantStack extends TerraformStack {
       bundle: bundles.ingest,
       timeoutSeconds: tenant.ingest.timeoutSeconds,
       memoryMb: tenant.ingest.memoryMb,
+      // Reserved = the event source's maximum concurrency: the tenant's ingest can always scale to it, whatever another
+      // tenant's backlog does to the account's unreserved pool (and never beyond it: the connection budget holds).
+      reservedConcurrency: tenant.ingest.maxConcurrency,
+      dependsOn: [migration],
       environment: {
-        ...databaseEnv(SERVICE.ingest, budget.ingestPoolSize),
+        ...databaseEnv(SERVICE.ingest, budget.ingestPoolSize, { role: DB_ROLE.ingest }),
         [FUNCTION_ENV.freshnessThresholdSeconds]: String(tenant.slo.freshness.withinSeconds),
         ...recordPolicyEnv,
       },
@@ -155,7 +193,7 @@ export class TenantStack extends TerraformStack {
           Action: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ChangeMessageVisibility'],
           Resource: this.messaging.queue.arn,
         },
-        ...readDatabaseSecret,
+        connectAs(DB_ROLE.ingest),
         { Sid: 'DecryptWithTenantKey', Effect: 'Allow', Action: 'kms:Decrypt', Resource: keyArn },
       ],
     });
@@ -167,6 +205,7 @@ export class TenantStack extends TerraformStack {
       // A poison record is reported individually and retried/dead-lettered alone; it never blocks its batch.
       functionResponseTypes: ['ReportBatchItemFailures'],
       scalingConfig: { maximumConcurrency: tenant.ingest.maxConcurrency },
+      dependsOn: [migration],
     });
 
     this.api = new TenantFunction(this, 'api', {
@@ -178,8 +217,10 @@ export class TenantStack extends TerraformStack {
       timeoutSeconds: tenant.api.timeoutSeconds,
       memoryMb: tenant.api.memoryMb,
       reservedConcurrency: tenant.api.reservedConcurrency,
+      dependsOn: [migration],
       environment: {
-        ...databaseEnv(SERVICE.api, budget.apiPoolSize),
+        ...databaseEnv(SERVICE.api, budget.apiPoolSize, { role: DB_ROLE.api }),
+        [FUNCTION_ENV.cursorSecretArn]: cursorKey.arn,
         [FUNCTION_ENV.topicArn]: this.messaging.topic.arn,
         [FUNCTION_ENV.latencyThresholdMs]: String(tenant.slo.latency.thresholdMs),
         [FUNCTION_ENV.maxBodyBytes]: String(tenant.api.maxBodyBytes),
@@ -187,7 +228,8 @@ export class TenantStack extends TerraformStack {
       },
       statements: [
         { Sid: 'PublishToOwnTopic', Effect: 'Allow', Action: 'sns:Publish', Resource: this.messaging.topic.arn },
-        ...readDatabaseSecret,
+        connectAs(DB_ROLE.api),
+        { Sid: 'ReadCursorKeySecret', Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: cursorKey.arn },
         {
           Sid: 'EncryptWithTenantKey',
           Effect: 'Allow',
@@ -195,29 +237,6 @@ export class TenantStack extends TerraformStack {
           Resource: keyArn,
         },
       ],
-    });
-
-    this.migrate = new TenantFunction(this, 'migrate', {
-      ...common,
-      functionName: names.migrateFunction,
-      roleName: names.migrateRole,
-      logGroupName: names.migrateLogGroup,
-      bundle: bundles.migrate,
-      timeoutSeconds: MIGRATE_FUNCTION.timeoutSeconds,
-      memoryMb: MIGRATE_FUNCTION.memoryMb,
-      reservedConcurrency: MIGRATE_FUNCTION.reservedConcurrency,
-      environment: databaseEnv('migrate', budget.migratePoolSize),
-      statements: [
-        ...readDatabaseSecret,
-        { Sid: 'DecryptWithTenantKey', Effect: 'Allow', Action: 'kms:Decrypt', Resource: keyArn },
-      ],
-    });
-    // Runs the migrations on deploy: again whenever the migrations change or the database is replaced. The function
-    // refuses to run if the checksum differs from the migrations bundled in its code (stale bundle).
-    new LambdaInvocation(this, 'migrate-invocation', {
-      functionName: this.migrate.function.functionName,
-      input: JSON.stringify({ action: 'migrate', checksum: props.migrationsChecksum }),
-      triggers: { migrations: props.migrationsChecksum, database: this.database.instance.address },
     });
 
     this.httpApi = new TenantApi(this, 'http-api', {

@@ -100,6 +100,31 @@ test('"No changes." is clean; output-only changes count as changes; a log with n
   expect(renderStack(summaryOf('error'))).toContain('❌ `tenant-delta`');
 });
 
+test('drift stays quiet after RDS applies a minor upgrade: a refreshed engine_version_actual is not a planned change', () => {
+  // What terraform prints for a tenant stack after RDS moved 17.6 → 17.7 on its own: the stacks pin engine_version to
+  // the major ("17", pinned in stacks/tenant-stack.test.ts), a prefix of engine_version_actual, so the provider plans
+  // nothing; terraform may still note the refreshed attribute. Pinning "17.6" instead would plan a downgrade here.
+  const refreshed = [
+    'tenant-delta  Note: Objects have changed outside of Terraform',
+    '',
+    '      Terraform detected the following changes made outside of Terraform since the',
+    '      last "terraform apply" which may have affected this plan:',
+    '',
+    '        # aws_db_instance.database_instance_0c3b2a1f has changed',
+    '        ~ resource "aws_db_instance" "database_instance_0c3b2a1f" {',
+    '            ~ engine_version_actual = "17.6" -> "17.7"',
+    '              id                    = "db-ABCDEFGHIJKLMNOP"',
+    '              # (60 unchanged attributes hidden)',
+    '          }',
+    '',
+    '      No changes. Your infrastructure matches the configuration.',
+    '',
+  ].join('\n');
+  expect(summarizeDiff('tenant-delta', refreshed)).toMatchObject({ status: 'clean', changes: [] });
+  const downgrade = `${refreshed.split('No changes.')[0]}\n        # aws_db_instance.database_instance_0c3b2a1f will be updated in-place\n      Plan: 0 to add, 1 to change, 0 to destroy.\n`;
+  expect(summarizeDiff('tenant-delta', downgrade)).toMatchObject({ status: 'changes', changes: [{ address: 'aws_db_instance.database_instance_0c3b2a1f', action: 'update' }] });
+});
+
 test('reads the import count when terraform plans imports', () => {
   const summary = summarizeDiff('platform', 'platform    # aws_s3_bucket.b will be imported\nplatform    Plan: 1 to import, 0 to add, 0 to change, 0 to destroy.\n');
   expect(summary).toMatchObject({ status: 'changes', counts: { import: 1, add: 0 }, changes: [{ address: 'aws_s3_bucket.b', action: 'import' }] });

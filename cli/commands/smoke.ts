@@ -2,6 +2,8 @@
  * `flota smoke <tenant...>|--all`: end-to-end check of tenant pipelines (publish → ingest → database → API).
  * AWS mode publishes to the tenant's SNS topic and reads through its API Gateway URL with the key from Secrets
  * Manager; `--local URL` targets the dev fleet (`npm run dev`), where POST /v1/records stands in for the topic.
+ * The records (type flota.smoke) sit in a partition the API never lists (functions/api/queries.ts NOT_SMOKE): clients
+ * never see them in a page; only GET /v1/records/<id>, which this command uses, reads them.
  */
 import { readFileSync } from 'node:fs';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -15,7 +17,7 @@ import { mapLimit, smokeTenant, type HttpResult, type SmokeOptions, type SmokeRe
 export const HELP = `usage: flota smoke (<tenant>... | --all) [--local <url>] [--outputs-file <file>] [--timeout <s>] [--json]
 
 Publishes a uniquely tagged record for each tenant and polls the tenant API until it can be read back (HTTP 200, same
-record). Exit 1 if any tenant fails.
+record). Exit 1 if any tenant fails. Smoke records (type flota.smoke) are never listed by GET /v1/records.
 
 options:
   --all                  every tenant in the manifest

@@ -48,6 +48,14 @@ describe('flota validate', () => {
     expect({ code, stdout }).toEqual({ code: 0, stdout: '[]\n' });
   });
 
+  test('--base checks the change against the fleet deployed from a git ref (here: HEAD, which the shipped fleet matches)', () => {
+    expect(flota('--base', 'HEAD')).toEqual({ code: 0, stdout: '', stderr: `✓ ${shippedTenantCount()} tenants valid\n` });
+    const missing = flota('--base', 'no-such-ref-anywhere');
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain("git ref 'no-such-ref-anywhere' is not a commit");
+    expect(flota('--base').code).toBe(2);
+  });
+
   test('exits 2 on a usage error', () => {
     const { code, stderr } = flota('--tenant', 'x');
     expect(code).toBe(2);

@@ -43,6 +43,11 @@ export type FleetLoader = (manifestDir: string) => FleetIndex;
  * directory and loaded there with `loadFleet`, so the answer never depends on uncommitted edits.
  */
 export function loadFleetIndexAt(cwd: string, ref: string, load: FleetLoader): FleetIndex {
+  return withManifestAt(cwd, ref, load);
+}
+
+/** Runs `load` on a scratch copy of the manifest directory as it is at `ref` (deleted afterwards). */
+export function withManifestAt<T>(cwd: string, ref: string, load: (manifestDir: string) => T): T {
   resolveCommit(cwd, ref);
   const scratch = mkdtempSync(join(tmpdir(), 'flota-manifest-'));
   try {

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
 import { stringify } from 'yaml';
-import { loadManifest } from '..';
+import { deployedBudgets, loadFleet, loadManifest } from '..';
 import { formatError, ManifestValidationError, RULES, type ManifestError, type ManifestFileSystem } from '.';
 import { didYouMean, editDistance } from './rules';
 
@@ -56,7 +56,15 @@ describe('bad fixtures (one directory per rule, golden messages in expected.txt)
   });
 
   test.each(rules)('fails %s with exactly the expected errors', (rule) => {
-    const errors = errorsOf(`${FIXTURES}/bad/${rule}`);
+    // A fixture with a deployed/ directory is checked as a change against that fleet (flota validate --base).
+    const deployedDir = path.join(BAD, rule, 'deployed');
+    const deployed = fs.existsSync(deployedDir) ? { deployed: deployedBudgets(loadFleet(deployedDir)) } : {};
+    // …and one with missing-secrets.txt as if `flota validate --aws` found those secrets missing in Secrets Manager.
+    const missingFile = path.join(BAD, rule, 'missing-secrets.txt');
+    const missing = fs.existsSync(missingFile) ? { missingSecrets: new Set(fs.readFileSync(missingFile, 'utf8').split('\n').filter(Boolean)) } : {};
+    const result = loadManifest(`${FIXTURES}/bad/${rule}`, { cwd: ROOT, ...deployed, ...missing });
+    if (result.ok) throw new Error(`expected ${rule} to be invalid`);
+    const { errors } = result;
     const expected = fs.readFileSync(path.join(BAD, rule, 'expected.txt'), 'utf8').trimEnd().split('\n');
     expect(errors.map(formatError)).toEqual(expected);
     expect(new Set(errors.map((e) => e.code))).toEqual(new Set([rule]));

@@ -1,5 +1,5 @@
 import { testFleet, testTenant } from '../testing/fleet-model';
-import { contactPoints, FLEET_DEFAULT_CONTACT, resolveRoute, routingTree } from './alert-routing';
+import { contactPoints, FLEET_DEFAULT_CONTACT, resolveRoute, routingTree, secretLookupName } from './alert-routing';
 import { generateFleet } from './generated-fleet';
 import type { FleetModel, TenantModel } from './types';
 
@@ -58,5 +58,12 @@ describe('routing', () => {
       }));
     expect(names.has(tree.contactPoint)).toBe(true);
     expect(depth(tree.policies, 0)).toBeLessThanOrEqual(5);
+  });
+});
+
+describe('secretLookupName (exists-check of contact secrets)', () => {
+  test('a name as is; the name inside a full ARN without its random suffix', () => {
+    expect(secretLookupName('flota/payments/slack-webhook')).toBe('flota/payments/slack-webhook');
+    expect(secretLookupName('arn:aws:secretsmanager:eu-west-1:123456789012:secret:flota/payments/slack-webhook-AbC123')).toBe('flota/payments/slack-webhook');
   });
 });

@@ -137,6 +137,23 @@ export function alertTopicArns(model: FleetModel): string[] {
   return [...new Set(contacts.flatMap((c) => (c.kind === 'sns' ? [c.topicArn] : [])))].sort();
 }
 
+/** The Secrets Manager secret (name or ARN) a contact reads its credential from, if it has one. */
+export function contactSecretName(contact: ContactModel): string | undefined {
+  if (contact.kind === 'slack') return contact.webhookUrl.secretName;
+  if (contact.kind === 'pagerduty') return contact.integrationKey.secretName;
+  return undefined;
+}
+
+/**
+ * The secret NAME to look a secret up by (Secrets Manager ListSecrets filters by name prefix): a name as is, or the
+ * name inside a full secret ARN (`…:secret:<name>-<6 random characters>`).
+ */
+export function secretLookupName(secret: string): string {
+  const arn = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:(.+)$/.exec(secret);
+  if (arn === null) return secret;
+  return arn[1]!.replace(/-[A-Za-z0-9]{6}$/, '');
+}
+
 export function sameContact(a: ContactModel, b: ContactModel): boolean {
   return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
 }

@@ -42,6 +42,7 @@ describe('buildFleetModel: a tenant that relies on defaults', () => {
       usagePlan: 'flota-alpha-usage-plan',
       apiKey: 'flota-alpha-api-key',
       apiKeySecret: 'flota/alpha/api-key',
+      cursorKeySecret: 'flota/alpha/cursor-key',
       ingestLogGroup: '/aws/lambda/flota-alpha-ingest',
       apiLogGroup: '/aws/lambda/flota-alpha-api',
       migrateLogGroup: '/aws/lambda/flota-alpha-migrate',
@@ -53,7 +54,7 @@ describe('buildFleetModel: a tenant that relies on defaults', () => {
 
   test('defaults to the tier sizing, PostgreSQL 17 and max_connections from the instance memory', () => {
     expect(alpha.database).toEqual({
-      engineVersion: '17.6',
+      engineVersion: '17',
       parameterGroupFamily: 'postgres17',
       instanceClass: 'db.t4g.micro',
       allocatedStorageGb: 20,

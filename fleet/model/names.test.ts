@@ -7,6 +7,7 @@ describe('derived names', () => {
     for (const rule of NAME_RULES) {
       if (rule.key === 'apiStage') expect(names.apiStage).toBe('prod');
       else if (rule.key === 'apiKeySecret') expect(names.apiKeySecret).toBe('flota/orders/api-key');
+      else if (rule.key === 'cursorKeySecret') expect(names.cursorKeySecret).toBe('flota/orders/cursor-key');
       else expect(names[rule.key]).toContain('flota-orders');
     }
   });

@@ -9,7 +9,9 @@ import { DATABASE_TIMEOUTS_MS, minimumFunctionTimeoutMs } from '../../contract/d
 import type { ManifestError } from '../manifest/errors';
 import { errorAt, q, type CheckedFile } from '../manifest/rules';
 import type { FleetDefaults, TenantManifest, TierManifest } from '../manifest/schema';
+import { secretLookupName } from './alert-routing';
 import { checkTenantNames, deriveTenantNames, maxTenantIdLength } from './names';
+import type { ConnectionBudgetModel } from './types';
 import {
   CONNECTION_BUDGET_PERCENT_TEXT,
   connectionBudget,
@@ -226,27 +228,143 @@ function renderGot(value: unknown): string {
 /** AWS rejects reserved concurrency that leaves fewer than this many executions unreserved in the account and region. */
 export const UNRESERVED_CONCURRENCY_MINIMUM = 100;
 
+/** Reserved concurrency of one tenant: ingest (= its event source's maximum concurrency), API and migrate. */
+export function reservedConcurrencyOf(sizing: ResolvedSizing): number {
+  return sizing.ingest.maxConcurrency + sizing.api.reservedConcurrency + MIGRATE_FUNCTION.reservedConcurrency;
+}
+
 /** Reserved concurrency summed over the fleet must fit the account quota (else deploying the last tenants fails). */
 function checkAccountConcurrency(fleet: CheckedFile<FleetDefaults>, tenants: readonly CheckedFile<TenantManifest>[]): ManifestError[] {
   const reserved = tenants
     .filter((t) => fleet.data.tiers[t.data.tier] !== undefined)
-    .map((t) => ({ id: t.data.id, reserved: resolveSizing(fleet.data.tiers[t.data.tier]!, t.data).api.reservedConcurrency + MIGRATE_FUNCTION.reservedConcurrency }));
+    .map((t) => ({ id: t.data.id, reserved: reservedConcurrencyOf(resolveSizing(fleet.data.tiers[t.data.tier]!, t.data)) }));
   const total = reserved.reduce((sum, r) => sum + r.reserved, 0);
   const available = fleet.data.lambdaConcurrencyLimit - UNRESERVED_CONCURRENCY_MINIMUM;
   if (total <= available) return [];
   const largest = [...reserved]
     .sort((a, b) => b.reserved - a.reserved || (a.id < b.id ? -1 : 1))
     .slice(0, 3)
-    .map((r) => `${r.id} ${r.reserved - MIGRATE_FUNCTION.reservedConcurrency}`);
+    .map((r) => `${r.id} ${r.reserved}`);
   const declared = fleet.valueAt(['lambdaConcurrencyLimit']) !== undefined;
   return [
     errorAt(fleet, declared ? ['lambdaConcurrencyLimit'] : [], declared ? 'value' : 'key', {
       code: 'account-concurrency',
       message:
-        `the fleet reserves ${total} concurrent executions (API reserved concurrency + ${MIGRATE_FUNCTION.reservedConcurrency} migrate, ${reserved.length} tenants), ` +
+        `the fleet reserves ${total} concurrent executions (ingest maxConcurrency + API reserved concurrency + ${MIGRATE_FUNCTION.reservedConcurrency} migrate, ${reserved.length} tenants), ` +
         `more than the ${available} a quota of ${fleet.data.lambdaConcurrencyLimit} leaves after the ${UNRESERVED_CONCURRENCY_MINIMUM} AWS keeps unreserved`,
       got: String(fleet.data.lambdaConcurrencyLimit),
-      fix: `raise the Lambda concurrent-executions quota (Service Quotas) to at least ${total + UNRESERVED_CONCURRENCY_MINIMUM} and set lambdaConcurrencyLimit, or lower api.reservedConcurrency (largest: ${largest.join(', ')})`,
+      fix: `raise the Lambda concurrent-executions quota (Service Quotas L-B99A9384) to at least ${total + UNRESERVED_CONCURRENCY_MINIMUM} and set lambdaConcurrencyLimit, or lower ingest.maxConcurrency / api.reservedConcurrency (largest: ${largest.join(', ')})`,
     }),
   ];
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Change against what is deployed (flota validate --base REF)
+// ---------------------------------------------------------------------------------------------------------------------
+
+/** What the transition rule needs of the deployed fleet: each tenant's connection budget. */
+export type DeployedBudgets = ReadonlyMap<string, ConnectionBudgetModel>;
+
+/**
+ * The connection budget must hold WHILE a change rolls out, not only before and after it. `max_connections` is a static
+ * parameter: a new value (from a new instance class) applies at the instance's next reboot, and the class change itself
+ * waits for the maintenance window (applyImmediately: false). Lambda reserved concurrency and the event source's maximum
+ * concurrency apply the moment Terraform updates them. So between the two, the NEW worst case runs against the OLD
+ * max_connections; a change is safe only when that fits the old budget. If not, it must be deployed in two steps:
+ * first the instance class (concurrency unchanged), then — after the reboot — the concurrency.
+ */
+export function checkConnectionTransitions(
+  fleet: CheckedFile<FleetDefaults>,
+  tenants: readonly CheckedFile<TenantManifest>[],
+  deployed: DeployedBudgets,
+): ManifestError[] {
+  const errors: ManifestError[] = [];
+  for (const t of tenants) {
+    const before = deployed.get(t.data.id);
+    const tier = fleet.data.tiers[t.data.tier];
+    if (before === undefined || tier === undefined) continue; // a new tenant starts with its final max_connections
+    const sizing = resolveSizing(tier, t.data);
+    const after = connectionBudget(sizing);
+    // Within the old budget, or no higher max_connections to wait for (then the budget rule itself reports it).
+    if (after.worstCase <= before.budget || after.maxConnections <= before.maxConnections) continue;
+    const field = ['ingest.maxConcurrency', 'api.reservedConcurrency', 'database.instanceClass'].find((f) => t.valueAt(split(f)) !== undefined) ?? 'tier';
+    errors.push(
+      errorAt(t, split(field), 'value', {
+        code: 'connection-transition',
+        message:
+          `raises worst-case database connections from ${before.worstCase} to ${after.worstCase} at once (Lambda concurrency applies immediately), ` +
+          `but max_connections stays ${before.maxConnections} (budget ${before.budget}) until the instance reboots into ${after.maxConnections}`,
+        got: renderGot(t.valueAt(split(field))),
+        fix:
+          `deploy it in two steps: first change only database.instanceClass to ${sizing.database.instanceClass} (keep ingest.maxConcurrency ` +
+          `${before.ingestMaxContainers} and api.reservedConcurrency ${before.apiMaxContainers}), merge and let the instance reboot ` +
+          '(maintenance window, or `aws rds reboot-db-instance`), then raise the concurrency in a second change',
+      }),
+    );
+  }
+  return errors;
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Contact secrets in AWS (flota validate --aws)
+// ---------------------------------------------------------------------------------------------------------------------
+
+/** One place the manifest names a contact secret. */
+export interface ContactSecretReference {
+  readonly secret: string;
+  /** The tenant whose routing uses it; undefined for the fleet defaults in _fleet.yaml. */
+  readonly tenantId?: string;
+  readonly severity: 'page' | 'ticket';
+  readonly file: CheckedFile<unknown>;
+  readonly path: readonly string[];
+}
+
+const CONTACT_SECRET_FIELDS = [
+  ['slack', 'webhookUrlSecret'],
+  ['pagerduty', 'integrationKeySecret'],
+] as const;
+
+/** Every contact secret the fleet file and the tenant files name, where they name it. */
+export function contactSecretReferences(fleet: CheckedFile<FleetDefaults>, tenants: readonly CheckedFile<TenantManifest>[]): ContactSecretReference[] {
+  const references: ContactSecretReference[] = [];
+  const collect = (file: CheckedFile<unknown>, alerts: Partial<Record<'page' | 'ticket', unknown>> | undefined, tenantId?: string) => {
+    for (const severity of ['page', 'ticket'] as const) {
+      const contact = alerts?.[severity] as Record<string, Record<string, unknown> | undefined> | undefined;
+      for (const [kind, field] of CONTACT_SECRET_FIELDS) {
+        const secret = contact?.[kind]?.[field];
+        if (typeof secret === 'string') {
+          references.push({ secret, severity, file, path: ['alerts', severity, kind, field], ...(tenantId === undefined ? {} : { tenantId }) });
+        }
+      }
+    }
+  };
+  collect(fleet, fleet.data.alerts);
+  for (const t of tenants) collect(t, t.data.alerts, t.data.id);
+  return references;
+}
+
+/**
+ * Reports each reference to a secret in `missing` at the field that names it, saying what it costs: a tenant's
+ * alerts of that severity go to the fleet default contact until the secret exists (the observability stack still
+ * plans); a fleet default's missing secret fails the observability plan (it is the fallback).
+ */
+export function checkContactSecrets(
+  fleet: CheckedFile<FleetDefaults>,
+  tenants: readonly CheckedFile<TenantManifest>[],
+  missing: ReadonlySet<string>,
+): ManifestError[] {
+  return contactSecretReferences(fleet, tenants)
+    .filter((r) => missing.has(r.secret))
+    .map((r) =>
+      errorAt(r.file, r.path, 'value', {
+        code: 'missing-secret',
+        message:
+          `names a secret that does not exist in Secrets Manager (${fleet.data.region}): ` +
+          (r.tenantId === undefined
+            ? `the fleet-default ${r.severity} contact has no fallback, so the observability stack cannot plan`
+            : `until it does, tenant ${r.tenantId}'s ${r.severity} alerts go to the fleet-default ${r.severity} contact`),
+        got: q(r.secret),
+        fix: `create it (aws secretsmanager create-secret --region ${fleet.data.region} --name ${secretLookupName(r.secret)} --secret-string '<value>') or name the secret that exists`,
+      }),
+    );
 }

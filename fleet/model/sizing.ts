@@ -9,8 +9,13 @@
 import { INSTANCE_CLASS_MEMORY_GIB, type TenantManifest, type TierManifest } from '../manifest/schema';
 import type { ConnectionBudgetModel } from './types';
 
-/** PostgreSQL on RDS: the current major (17) and the version/family the stacks deploy. */
-export const POSTGRES = { engineVersion: '17.6', parameterGroupFamily: 'postgres17', port: 5432 } as const;
+/**
+ * PostgreSQL on RDS: the current major (17) and the family the stacks deploy. `engineVersion` is the MAJOR only: with
+ * auto minor version upgrades on, RDS moves the instance to new minors (17.6 → 17.7) in the maintenance window, and the
+ * AWS provider treats a configured prefix of `engine_version_actual` as matching — so the next plan (and the nightly
+ * drift diff) stays clean instead of trying to downgrade to a pinned minor.
+ */
+export const POSTGRES = { engineVersion: '17', parameterGroupFamily: 'postgres17', port: 5432 } as const;
 
 /** Share of max_connections the functions may use. */
 export const CONNECTION_BUDGET_FRACTION = 0.8;

@@ -59,7 +59,7 @@ export interface SloModel {
 }
 
 export interface DatabaseModel {
-  /** e.g. "17.6": the current PostgreSQL major supported by RDS. */
+  /** The PostgreSQL MAJOR version only (e.g. "17"): RDS applies minor upgrades itself (auto minor version upgrade). */
   readonly engineVersion: string;
   /** Parameter group family, e.g. "postgres17". */
   readonly parameterGroupFamily: string;
@@ -153,6 +153,8 @@ export interface TenantNamesModel {
   readonly apiKey: string;
   /** Secrets Manager name under which the tenant's API key value is stored for clients and smoke tests. */
   readonly apiKeySecret: string;
+  /** Secrets Manager name of the key that signs the API's pagination cursors (independent of database credentials). */
+  readonly cursorKeySecret: string;
   readonly ingestLogGroup: string; // /aws/lambda/<ingestFunction>
   readonly apiLogGroup: string;
   readonly migrateLogGroup: string;

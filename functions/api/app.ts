@@ -4,8 +4,8 @@ import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { ApiError, errorBody } from './errors';
-import { encodeCursor } from './cursor';
-import { parseListQuery } from './params';
+import { encodeCursor, type CursorKeys } from './cursor';
+import { INVALID_CURSOR_SIGNATURE, parseListQuery, type ListRecordsQuery } from './params';
 import { isRecordId } from '../../contract/record';
 import { DatabaseTimeoutError, type RecordQueries } from './queries';
 
@@ -39,8 +39,12 @@ export interface ApiDependencies {
   /** Publishes to the tenant topic and returns the message id (SNS in AWS, an in-process queue in the dev fleet). */
   readonly publish: PublishRecord;
   readonly validateRecord: ValidateRecord;
-  /** Per-tenant HMAC key for pagination cursors (see cursor.ts); resolved on first use (may read a secret). */
-  readonly cursorKey: Buffer | (() => Promise<Buffer>);
+  /**
+   * Per-tenant HMAC key(s) for pagination cursors (see cursor.ts): fixed, or a provider asked on every list request
+   * (it caches; cursor-keys.ts) and once more with `refresh` when a cursor matches no key it returned (a rotation this
+   * container has not seen yet).
+   */
+  readonly cursorKey: CursorKeys | ((options?: { readonly refresh?: boolean }) => Promise<CursorKeys>);
   /** Largest accepted request body; larger bodies get 413. */
   readonly maxBodyBytes: number;
   /** Classifies an error as "database unreachable" (→ 503 + Retry-After) rather than a bug (→ 500). */
@@ -76,15 +80,24 @@ export function notFound(c: Context): Response {
 export function createApiApp(deps: ApiDependencies): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const healthTimeoutMs = deps.healthTimeoutMs ?? 1000;
-  let cursorKey: Promise<Buffer> | undefined;
-  const getCursorKey = (): Promise<Buffer> => {
-    if (Buffer.isBuffer(deps.cursorKey)) return Promise.resolve(deps.cursorKey);
-    // The reset is attached once, when the lookup starts, not on every request that reuses the resolved key.
-    cursorKey ??= deps.cursorKey().catch((err: unknown) => {
-      cursorKey = undefined; // retry on the next request
-      throw err;
-    });
-    return cursorKey;
+  const getCursorKeys = (refresh = false): Promise<CursorKeys> =>
+    typeof deps.cursorKey === 'function' ? deps.cursorKey(refresh ? { refresh } : undefined) : Promise.resolve(deps.cursorKey);
+  // A cursor no key verifies may come from a rotation this container has not seen yet: refresh the keys once and retry.
+  const isSignatureError = (err: unknown): err is ApiError => err instanceof ApiError && err.code === INVALID_CURSOR_SIGNATURE;
+  const publicError = (err: unknown): unknown => (isSignatureError(err) ? new ApiError(400, 'invalid_cursor', err.message) : err);
+  const parseWithKeys = async (params: Record<string, string>): Promise<{ keys: CursorKeys; query: ListRecordsQuery }> => {
+    const keys = await getCursorKeys();
+    try {
+      return { keys, query: parseListQuery(params, keys) };
+    } catch (err) {
+      if (!isSignatureError(err) || typeof deps.cursorKey !== 'function') throw publicError(err);
+    }
+    const fresh = await getCursorKeys(true);
+    try {
+      return { keys: fresh, query: parseListQuery(params, fresh) };
+    } catch (err) {
+      throw publicError(err);
+    }
   };
 
   app.onError((err, c) => toErrorResponse(err, c, deps));
@@ -122,8 +135,7 @@ export function createApiApp(deps: ApiDependencies): Hono<AppEnv> {
   });
 
   app.get('/v1/records', async (c) => {
-    const key = await getCursorKey();
-    const query = parseListQuery(c.req.query(), key);
+    const { keys: key, query } = await parseWithKeys(c.req.query());
     const page = await deps.queries.listRecords(query);
     const nextCursor =
       page.hasMore && page.last !== undefined
@@ -195,9 +207,15 @@ function toErrorResponse(err: unknown, c: Context<AppEnv>, deps: ApiDependencies
     return c.json(errorBody('database_unavailable', `the database is unreachable; retry after ${DATABASE_RETRY_AFTER_SECONDS} seconds`), 503);
   }
   // PostgreSQL data exceptions (class 22, e.g. a date the regex let through but the calendar does not have) are bad input.
+  // The only values the API hands PostgreSQL unchecked are the time bounds; the server's own text never reaches the client
+  // (it names types, values and internals): the log has it.
   const code = (err as { code?: unknown } | null)?.code;
   if (typeof code === 'string' && code.startsWith('22')) {
-    return c.json(errorBody('invalid_parameter', `a parameter value is out of range: ${(err as Error).message}`), 400);
+    deps.logError?.('database refused a parameter', { requestId: c.get('requestId'), error: describe(err) });
+    return c.json(
+      errorBody('invalid_parameter', "'from' or 'to' is not a real date or time (e.g. February 30th or hour 25); send an existing instant in ISO-8601 with a time zone"),
+      400,
+    );
   }
   const requestId = c.get('requestId');
   deps.logError?.('unhandled error', { requestId, error: describe(err) });

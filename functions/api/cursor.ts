@@ -7,6 +7,8 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
  * the last item returned (`occurred_at` as PostgreSQL's exact microsecond text, so no row is skipped or repeated by
  * rounding, and `id`) plus the time range the first page was asked for, so a client cannot change the range mid-walk.
  * The key is per tenant (see {@link deriveCursorKey}), so a cursor of one tenant is rejected by every other tenant.
+ * Keys rotate: a {@link CursorKeyring} signs with its current key and verifies with the current AND the previous keys,
+ * so cursors a client holds across a rotation keep working (see cursor-keys.ts for where the keys come from).
  *
  * The MAC is not what keeps the database safe (every value is a bound SQL parameter); it makes garbled or hand-edited
  * cursors fail with a clear 400 and keeps the format free to change.
@@ -29,11 +31,25 @@ export function deriveCursorKey(secret: string, tenantId: string): Buffer {
   return createHmac('sha256', secret).update(`flota/cursor/v${VERSION}/${tenantId}`).digest();
 }
 
+/** A tenant's cursor keys: `current` signs new cursors; `current` and every `previous` key verify them. */
+export interface CursorKeyring {
+  readonly current: Buffer;
+  readonly previous: readonly Buffer[];
+}
+
+/** One key (never rotated: tests, the dev fleet, benchmarks) or a keyring. */
+export type CursorKeys = Buffer | CursorKeyring;
+
+function keyring(keys: CursorKeys): CursorKeyring {
+  return Buffer.isBuffer(keys) ? { current: keys, previous: [] } : keys;
+}
+
 function mac(key: Buffer, payload: string): Buffer {
   return createHmac('sha256', key).update(payload).digest();
 }
 
-export function encodeCursor(key: Buffer, position: CursorPosition): string {
+export function encodeCursor(keys: CursorKeys, position: CursorPosition): string {
+  const key = keyring(keys).current;
   const payload = Buffer.from(
     JSON.stringify({ v: VERSION, t: position.occurredAt, i: position.id, f: position.from, u: position.to }),
   ).toString('base64url');
@@ -45,17 +61,24 @@ export class InvalidCursorError extends Error {
   override readonly name = 'InvalidCursorError';
 }
 
-/** Verifies and decodes a cursor; throws {@link InvalidCursorError} for anything not issued by this tenant's key. */
-export function decodeCursor(key: Buffer, cursor: string): CursorPosition {
+/** Thrown when no key of the ring made the signature (the caller may refresh its keys once and retry). */
+export class CursorSignatureError extends InvalidCursorError {}
+
+/** Verifies and decodes a cursor; throws {@link InvalidCursorError} for anything not issued by one of this tenant's keys. */
+export function decodeCursor(keys: CursorKeys, cursor: string): CursorPosition {
   const parts = cursor.split('.');
   if (parts.length !== 2 || parts[0] === '' || parts[1] === '' || cursor.length > 2048) {
     throw new InvalidCursorError('cursor is malformed');
   }
   const [payload, signature] = parts as [string, string];
-  const expected = mac(key, payload);
   const given = Buffer.from(signature, 'base64url');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-    throw new InvalidCursorError('cursor signature does not match (tampered, truncated or issued for another tenant)');
+  const { current, previous } = keyring(keys);
+  const signedBy = [current, ...previous].find((key) => {
+    const expected = mac(key, payload);
+    return given.length === expected.length && timingSafeEqual(given, expected);
+  });
+  if (signedBy === undefined) {
+    throw new CursorSignatureError('cursor signature does not match (tampered, truncated, expired by two key rotations, or issued for another tenant)');
   }
   let decoded: unknown;
   try {

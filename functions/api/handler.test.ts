@@ -3,7 +3,7 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { LambdaContext, LambdaEvent } from 'hono/aws-lambda';
 import getRecordsEvent from '../events/api-get-records.json';
 import postRecordEvent from '../events/api-post-record.json';
-import { seedRecords } from './test-support';
+import { errorBodies, expectNoDatabaseErrorText, seedRecords } from './test-support';
 import { createTestDatabase, type TestDatabase } from '../../testing/database';
 import { FUNCTION_ENV } from '../../contract/telemetry';
 
@@ -35,12 +35,19 @@ beforeAll(async () => {
   });
   jest.isolateModules(() => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- isolateModules: load a fresh handler module with this env
-    handler = (require('./handler') as { handler: Handler }).handler;
+    const loaded = (require('./handler') as { handler: Handler }).handler;
+    // Every error body the Lambda returns in this file is checked for database error text (afterAll).
+    handler = async (event, ctx) => {
+      const result = await loaded(event, ctx);
+      if (result.statusCode >= 400) errorBodies.push(result.body);
+      return result;
+    };
   });
 });
 
 afterAll(async () => {
   writeSpy.mockRestore();
+  expectNoDatabaseErrorText(1);
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- the db module instance the handler used
   const { closePool } = require('../shared/db') as typeof import('../shared/db');
   await closePool();

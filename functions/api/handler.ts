@@ -6,12 +6,13 @@ import { handle, type LambdaEvent, type LambdaContext } from 'hono/aws-lambda';
 import { createApiApp } from './app';
 import { requireApiGatewayKey } from './auth';
 import { deriveCursorKey } from './cursor';
+import { cursorKeyringFromSecret } from './cursor-keys';
 import { recordRequestMetrics } from './observe';
 import { createSnsPublisher } from './publisher';
 import { createRecordQueries, type Queryable } from './queries';
 import { validateRecordFor } from './validate';
 import { loadApiConfig } from '../shared/config';
-import { getPool, isDatabaseUnavailable, SECRET_MAX_AGE_SECONDS } from '../shared/db';
+import { getPool, isDatabaseUnavailable } from '../shared/db';
 import { createLogger } from '../shared/logger';
 import { FlotaMetrics } from '../shared/metrics';
 import { FUNCTION_ENV, SERVICE } from '../../contract/telemetry';
@@ -23,7 +24,7 @@ const config = loadApiConfig();
 const logger = createLogger({ service: SERVICE.api, tenantId: config.tenantId });
 const metrics = new FlotaMetrics({ service: SERVICE.api, tenantId: config.tenantId });
 
-// The pool is created lazily (first query) so a cold start does not wait for Secrets Manager before routing.
+// The pool is created lazily (first query) so a cold start does not wait for the database before routing.
 const db: Queryable = {
   query: (async (...args: Parameters<Queryable['query']>) => {
     const pool = await getPool(process.env, 'api');
@@ -32,21 +33,18 @@ const db: Queryable = {
 };
 
 /**
- * Cursor HMAC key, derived per tenant. Base secret: FLOTA_CURSOR_SECRET when set, else the database password from the
- * RDS-managed secret the function already reads (no extra secret to provision). Rotating the password therefore
- * invalidates outstanding cursors: clients get a 400 and restart from the first page, which is acceptable for short walks.
+ * Cursor HMAC keys, derived per tenant. FLOTA_CURSOR_SECRET when set (tests, local runs: one fixed key); in AWS the
+ * tenant's dedicated cursor-key secret, AWSCURRENT signing and AWSPREVIOUS still verifying (rotation-safe; see
+ * cursor-keys.ts). Never derived from a database credential.
  */
-async function cursorKey(): Promise<Buffer> {
+function cursorKeys(): Buffer | ReturnType<typeof cursorKeyringFromSecret> {
   const explicit = process.env[CURSOR_SECRET_ENV];
   if (explicit !== undefined && explicit !== '') return deriveCursorKey(explicit, config.tenantId);
-  const secretArn = process.env[FUNCTION_ENV.dbSecretArn];
+  const secretArn = process.env[FUNCTION_ENV.cursorSecretArn];
   if (secretArn === undefined || secretArn === '') {
-    throw new Error(`set ${CURSOR_SECRET_ENV} or ${FUNCTION_ENV.dbSecretArn} so pagination cursors can be signed`);
+    throw new Error(`set ${CURSOR_SECRET_ENV} or ${FUNCTION_ENV.cursorSecretArn} so pagination cursors can be signed`);
   }
-  const { getSecret } = await import('@aws-lambda-powertools/parameters/secrets'); // lazy: see shared/db.ts
-  const secret = (await getSecret(secretArn, { transform: 'json', maxAge: SECRET_MAX_AGE_SECONDS })) as { password?: unknown };
-  if (typeof secret?.password !== 'string') throw new Error(`secret ${secretArn} has no "password" field`);
-  return deriveCursorKey(secret.password, config.tenantId);
+  return cursorKeyringFromSecret({ secretArn, tenantId: config.tenantId });
 }
 
 export const app = createApiApp({
@@ -54,7 +52,7 @@ export const app = createApiApp({
   queries: createRecordQueries(db),
   publish: createSnsPublisher(config.topicArn),
   validateRecord: validateRecordFor(config.records, config.tenantId),
-  cursorKey,
+  cursorKey: cursorKeys(),
   maxBodyBytes: config.maxBodyBytes,
   isDatabaseUnavailable,
   authenticate: requireApiGatewayKey(),

@@ -1,5 +1,5 @@
 import { ApiError } from './errors';
-import { decodeCursor, InvalidCursorError, type CursorPosition } from './cursor';
+import { CursorSignatureError, decodeCursor, InvalidCursorError, type CursorKeys, type CursorPosition } from './cursor';
 
 /** Page size bounds of `GET /v1/records`. */
 export const LIMIT = { min: 1, max: 1000, default: 100 } as const;
@@ -38,8 +38,14 @@ function truncate(value: string): string {
   return value.length > 64 ? `${value.slice(0, 64)}…` : value;
 }
 
+/**
+ * Internal code of a 400 for a cursor no known key signed; the app refreshes its keys once (a rotation it has not seen
+ * yet) and answers `invalid_cursor` if that does not help, so clients only ever see `invalid_cursor`.
+ */
+export const INVALID_CURSOR_SIGNATURE = 'invalid_cursor_signature';
+
 /** Validates the query string of `GET /v1/records`; throws a 400 {@link ApiError} naming the parameter and the fix. */
-export function parseListQuery(query: Readonly<Record<string, string>>, cursorKey: Buffer): ListRecordsQuery {
+export function parseListQuery(query: Readonly<Record<string, string>>, cursorKey: CursorKeys): ListRecordsQuery {
   const unknown = Object.keys(query).filter((name) => !KNOWN_PARAMETERS.has(name));
   if (unknown.length > 0) {
     throw new ApiError(
@@ -70,7 +76,7 @@ export function parseListQuery(query: Readonly<Record<string, string>>, cursorKe
       position = decodeCursor(cursorKey, query.cursor);
     } catch (err) {
       if (err instanceof InvalidCursorError) {
-        throw new ApiError(400, 'invalid_cursor', `query parameter 'cursor' is invalid: ${err.message}; use the nextCursor of the previous page verbatim, or omit it to start from the first page`);
+        throw new ApiError(400, err instanceof CursorSignatureError ? INVALID_CURSOR_SIGNATURE : 'invalid_cursor', `query parameter 'cursor' is invalid: ${err.message}; use the nextCursor of the previous page verbatim, or omit it to start from the first page`);
       }
       throw err;
     }

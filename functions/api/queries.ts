@@ -1,5 +1,5 @@
 import type { CustomTypesConfig, Pool, QueryArrayConfig } from 'pg';
-import { RECORD_COLUMNS, toStoredRecord, type RecordRow, type StoredRecord } from '../../contract/record';
+import { RECORD_COLUMNS, SMOKE_RECORD_TYPE, toStoredRecord, type RecordRow, type StoredRecord } from '../../contract/record';
 import type { ListRecordsQuery } from './params';
 
 /**
@@ -59,10 +59,18 @@ function pageQuery(name: string, where: string, tail: string, values: unknown[])
   };
 }
 
+/**
+ * Smoke records (`flota smoke`, type {@link SMOKE_RECORD_TYPE}) live in a partition of the table the API never lists:
+ * `GET /v1/records/:id` reads them (that is how the smoke test verifies its record), no page ever contains one, so a
+ * tenant's clients never see the post-deploy checks. (A literal, not a parameter: the planner sees it, and the named
+ * page statements stay four.)
+ */
+export const NOT_SMOKE = `type <> '${SMOKE_RECORD_TYPE}'`;
+
 /** Builds the keyset page query; exported for tests and EXPLAIN. Fetches limit + 1 rows to know if another page exists. */
 export function listRecordsStatement(query: ListRecordsQuery): QueryArrayConfig {
   const values: unknown[] = [];
-  const where: string[] = [];
+  const where: string[] = [NOT_SMOKE];
   if (query.from !== undefined) {
     values.push(query.from);
     where.push(`occurred_at >= $${values.length}::timestamptz`);
@@ -81,7 +89,7 @@ export function listRecordsStatement(query: ListRecordsQuery): QueryArrayConfig 
   const variant = `${query.from === undefined ? '' : 'f'}${query.to === undefined ? '' : 't'}${query.after === undefined ? '' : 'a'}`;
   return pageQuery(
     `api_list_records_${variant || 'all'}`,
-    where.length > 0 ? ` WHERE ${where.join(' AND ')}` : '',
+    ` WHERE ${where.join(' AND ')}`,
     `LIMIT $${values.length}::int + 1`,
     values,
   );
@@ -147,7 +155,7 @@ export function createRecordQueries(db: Queryable): RecordQueries {
     },
     async listRecordsByOffset(offset, limit) {
       // Same columns, order and page building as listRecords: only the paging predicate differs.
-      const result = await db.query<PageRow>(pageQuery('api_list_records_offset', '', 'OFFSET $1 LIMIT $2::int + 1', [offset, limit]));
+      const result = await db.query<PageRow>(pageQuery('api_list_records_offset', ` WHERE ${NOT_SMOKE}`, 'OFFSET $1 LIMIT $2::int + 1', [offset, limit]));
       return toPage(result.rows, limit);
     },
     async ping(timeoutMs) {

@@ -17,3 +17,31 @@ export async function seedRecords(pool: Pool, count: number, prefix = 'r', start
     [prefix, start, count],
   );
 }
+
+/**
+ * Text that would mean a database or driver error reached a client: PostgreSQL's own messages (data exceptions,
+ * constraint and permission errors, syntax), node-postgres and socket errors, role and host names. The API maps every
+ * such error to its own words (docs/api.md "Errors"); these must never appear in a response body.
+ */
+export const DATABASE_ERROR_TEXT =
+  /date\/time field value|out of range for type|invalid input syntax|violates|duplicate key|relation "|column "|syntax error at|permission denied|must be owner|SQLSTATE|ECONNREFUSED|ECONNRESET|ETIMEDOUT|connection terminated|timeout exceeded when trying|password authentication|rds-db|flota_(api|ingest|owner|admin)|postgres|\bat [\w.<>]+ \(|node_modules/i;
+
+/** Every error response body an API test received, for {@link expectNoDatabaseErrorText}. */
+export const errorBodies: string[] = [];
+
+/** Wraps a hono app's `request` so every response with status ≥ 400 is recorded in {@link errorBodies}. */
+export function recordingErrors<T extends { request: (...args: never[]) => Response | Promise<Response> }>(app: T): T {
+  const request = app.request.bind(app) as (...args: unknown[]) => Response | Promise<Response>;
+  (app as { request: unknown }).request = async (...args: unknown[]) => {
+    const res = await request(...args);
+    if (res.status >= 400) errorBodies.push(await res.clone().text());
+    return res;
+  };
+  return app;
+}
+
+/** Fails naming every recorded error body that carries database error text (call in afterAll; `atLeast` guards a vacuous pass). */
+export function expectNoDatabaseErrorText(atLeast: number): void {
+  expect(errorBodies.length).toBeGreaterThanOrEqual(atLeast);
+  expect(errorBodies.filter((body) => DATABASE_ERROR_TEXT.test(body))).toEqual([]);
+}

@@ -11,6 +11,8 @@ import * as m0001 from './0001-create-records';
 import * as m0002 from './0002-create-dead-letters';
 import * as m0003 from './0003-payload-as-json';
 import * as m0004 from './0004-record-id-bytewise';
+import * as m0005 from './0005-function-roles';
+import * as roles from './roles';
 
 export interface Migration {
   /** Unique, sortable name: `NNNN-<what>`, the file name without extension. */
@@ -34,6 +36,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration('0002-create-dead-letters', m0002.sql),
   migration('0003-payload-as-json', m0003.sql),
   migration('0004-record-id-bytewise', m0004.sql),
+  migration('0005-function-roles', m0005.sql),
 ].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 
 /** Names of all migrations, in order. */
@@ -42,9 +45,15 @@ export function migrationNames(): string[] {
 }
 
 /**
- * One sha256 over every migration's name and checksum, in order: deterministic, and changes whenever a migration is added,
- * renamed or edited. Pure (no I/O), safe to call at synth time.
+ * The roles step the runner applies before the migrations, every time (idempotent; see roles.ts). Not a numbered
+ * migration: it must run as the connecting (master) user, while migrations run as the owner role it creates.
+ */
+export const ROLES_SQL: string = roles.sql;
+
+/**
+ * One sha256 over the roles step and every migration's name and checksum, in order: deterministic, and changes whenever
+ * a migration is added, renamed or edited, or the roles change. Pure (no I/O), safe to call at synth time.
  */
 export function migrationsChecksum(migrations: readonly Migration[] = MIGRATIONS): string {
-  return sha256(migrations.map((m) => `${m.name}\t${m.checksum}\n`).join(''));
+  return sha256(`roles\t${sha256(ROLES_SQL)}\n${migrations.map((m) => `${m.name}\t${m.checksum}\n`).join('')}`);
 }

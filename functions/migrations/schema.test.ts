@@ -87,7 +87,7 @@ describe('records.id', () => {
     const enUsOrder = await idsInKeysetOrder(db);
     expect(enUsOrder).not.toEqual(BYTEWISE); // what production databases did before this migration
 
-    const { applied } = await migrate(db.pool);
+    const { applied } = await migrate(db.pool, { migrations: MIGRATIONS.filter((m) => m.name < '0005') });
     expect(applied).toEqual(['0004-record-id-bytewise']);
     expect(await idsInKeysetOrder(db)).toEqual(BYTEWISE);
     await expect(insertId(db, 'a b')).rejects.toMatchObject({ code: '23514', constraint: 'records_id_check' });

@@ -21,6 +21,20 @@ describe('loadDatabaseConfig', () => {
     });
   });
 
+  it('selects IAM database authentication as its own role when FLOTA_DB_USER is set (API, ingest: no secret)', () => {
+    const { FLOTA_DB_SECRET_ARN: _secret, ...endpoint } = rds;
+    expect(loadDatabaseConfig({ ...endpoint, FLOTA_DB_USER: 'flota_api', AWS_REGION: 'eu-west-1' })).toEqual({
+      kind: 'iam',
+      user: 'flota_api',
+      host: rds.FLOTA_DB_HOST,
+      port: 5432,
+      database: 'flota',
+      region: 'eu-west-1',
+      poolSize: 3,
+    });
+    expect(() => loadDatabaseConfig({ FLOTA_DB_USER: 'flota_api' })).toThrow(/FLOTA_DB_HOST is not set[\s\S]*AWS_REGION is not set/);
+  });
+
   it('defaults the port to 5432 and the pool size to 2', () => {
     const { FLOTA_DB_PORT: _port, FLOTA_DB_POOL_SIZE: _size, ...rest } = rds;
     expect(loadDatabaseConfig(rest)).toMatchObject({ port: 5432, poolSize: 2 });

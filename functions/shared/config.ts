@@ -51,7 +51,20 @@ export type DatabaseConfig =
       poolSize: number;
     }
   | {
-      /** Lambda: RDS endpoint from the environment, credentials from the RDS-managed Secrets Manager secret, verified TLS. */
+      /**
+       * Lambda (API, ingest): RDS endpoint from the environment, the function's own database role, and an IAM auth token
+       * (15 minutes valid, signed with the function's credentials) as the password of each new connection; verified TLS.
+       */
+      kind: 'iam';
+      user: string;
+      host: string;
+      port: number;
+      database: string;
+      region: string;
+      poolSize: number;
+    }
+  | {
+      /** Lambda (migrate): RDS endpoint from the environment, the master credentials from the RDS-managed secret, verified TLS. */
       kind: 'rds';
       secretArn: string;
       host: string;
@@ -63,7 +76,10 @@ export type DatabaseConfig =
 /** Default connections per container when FLOTA_DB_POOL_SIZE is unset (Lambda handles one event at a time). */
 export const DEFAULT_DB_POOL_SIZE = 2;
 
-/** Reads the database settings: DATABASE_URL wins (local/tests); otherwise all FLOTA_DB_* variables are required. */
+/**
+ * Reads the database settings: DATABASE_URL wins (local/tests); then FLOTA_DB_USER selects IAM database authentication
+ * (API, ingest); otherwise the master secret FLOTA_DB_SECRET_ARN (migrate). Host, port and name are always required.
+ */
 export function loadDatabaseConfig(env: Env = process.env): DatabaseConfig {
   const problems: string[] = [];
   const poolSize = read(env, FUNCTION_ENV.dbPoolSize, positiveInt, problems, DEFAULT_DB_POOL_SIZE);
@@ -71,6 +87,15 @@ export function loadDatabaseConfig(env: Env = process.env): DatabaseConfig {
   if (url) {
     if (problems.length > 0) throw new ConfigError(problems);
     return { kind: 'url', connectionString: url, poolSize: poolSize! };
+  }
+  if (env[FUNCTION_ENV.dbUser] !== undefined && env[FUNCTION_ENV.dbUser]!.trim() !== '') {
+    const user = read(env, FUNCTION_ENV.dbUser, nonEmpty, problems);
+    const host = read(env, FUNCTION_ENV.dbHost, nonEmpty, problems);
+    const dbPort = read(env, FUNCTION_ENV.dbPort, port, problems, 5432);
+    const database = read(env, FUNCTION_ENV.dbName, nonEmpty, problems);
+    const region = read(env, 'AWS_REGION', nonEmpty, problems);
+    if (problems.length > 0) throw new ConfigError(problems);
+    return { kind: 'iam', user: user!, host: host!, port: dbPort!, database: database!, region: region!, poolSize: poolSize! };
   }
   const secretArn = read(env, FUNCTION_ENV.dbSecretArn, nonEmpty, problems);
   const host = read(env, FUNCTION_ENV.dbHost, nonEmpty, problems);

@@ -3,6 +3,7 @@ import { createTestDatabase, type TestDatabase } from '../../testing/database';
 import { freePort } from '../../dev/embedded-postgres';
 import { DATABASE_TIMEOUTS_MS } from '../../contract/database';
 import { closePool, createPool, getPool, isAuthenticationFailure, isDatabaseUnavailable, poolConfigFor } from './db';
+import { DB_ROLE } from '../../contract/database';
 
 let db: TestDatabase;
 beforeAll(async () => {
@@ -36,6 +37,37 @@ describe('getPool', () => {
     await closePool();
     await expect(getPool({})).rejects.toThrow(/FLOTA_DB_SECRET_ARN is not set/);
     await expect(getPool({ DATABASE_URL: db.url })).resolves.toBeDefined();
+  });
+});
+
+describe('poolConfigFor (IAM database authentication)', () => {
+  const credentials = { AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE', AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', AWS_SESSION_TOKEN: 'token' };
+  const saved: Record<string, string | undefined> = {};
+  beforeAll(() => {
+    for (const [k, v] of Object.entries(credentials)) {
+      saved[k] = process.env[k];
+      process.env[k] = v;
+    }
+  });
+  afterAll(() => {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  });
+
+  it('logs in as the function role with a fresh rds-db:connect token per connection, over verified TLS, never a secret', async () => {
+    const host = 'flota-acme-db.abc.eu-west-1.rds.amazonaws.com';
+    const config = await poolConfigFor({ kind: 'iam', user: DB_ROLE.api, host, port: 5432, database: 'flota', region: 'eu-west-1', poolSize: 2 });
+    expect(config).toMatchObject({ host, port: 5432, database: 'flota', user: DB_ROLE.api, ssl: { rejectUnauthorized: true }, max: 2 });
+    expect(typeof config.password).toBe('function');
+    const token = await (config.password as () => Promise<string>)();
+    const url = new URL(`https://${token}`);
+    expect(url.host).toBe(`${host}:5432`);
+    expect(url.searchParams.get('Action')).toBe('connect');
+    expect(url.searchParams.get('DBUser')).toBe(DB_ROLE.api);
+    expect(url.searchParams.get('X-Amz-Credential')).toMatch(/^AKIAIOSFODNN7EXAMPLE\/\d{8}\/eu-west-1\/rds-db\/aws4_request$/);
+    expect(url.searchParams.get('X-Amz-Expires')).toBe('900');
   });
 });
 

@@ -1,7 +1,10 @@
 /**
  * PostgreSQL access shared by the functions: one pg Pool per container, created on first use and reused across invocations.
  *
- * In Lambda, credentials come from the RDS-managed Secrets Manager secret (Powertools Parameters, cached for
+ * The API and ingest functions log in as their own database role (contract/database.ts) with IAM database
+ * authentication: each new connection's password is a fresh auth token (@aws-sdk/rds-signer, valid 15 minutes, signed
+ * with the function's execution-role credentials, which may `rds-db:connect` as that one db user). They never see the
+ * master secret. The migrate function alone reads it: credentials come from the RDS-managed Secrets Manager secret (Powertools Parameters, cached for
  * {@link SECRET_MAX_AGE_SECONDS}; the password is resolved per NEW connection, so a rotated password is picked up without a
  * cold start) and the connection uses TLS with certificate verification. The Node.js Lambda runtimes trust the RDS
  * certificate authorities only through the bundle the tenant stack points `NODE_EXTRA_CA_CERTS` at
@@ -63,6 +66,19 @@ export function createPool(config: PoolConfig, options: CreatePoolOptions = {}):
 /** Builds the node-postgres config for a validated {@link DatabaseConfig}. Exposed for tests and the dev fleet. */
 export async function poolConfigFor(config: DatabaseConfig): Promise<PoolConfig> {
   if (config.kind === 'url') return { connectionString: config.connectionString, max: config.poolSize };
+  if (config.kind === 'iam') {
+    const token = iamAuthToken(config);
+    return {
+      host: config.host,
+      port: config.port,
+      database: config.database,
+      user: config.user,
+      // A new token per new connection (signing is local, no network call); tokens are only checked at login.
+      password: token,
+      ssl: { rejectUnauthorized: true },
+      max: config.poolSize,
+    };
+  }
   const secret = await readSecret(config.secretArn, false);
   return {
     host: config.host,
@@ -73,6 +89,20 @@ export async function poolConfigFor(config: DatabaseConfig): Promise<PoolConfig>
     password: async () => (await readSecret(config.secretArn, consumeForceRefresh())).password,
     ssl: { rejectUnauthorized: true },
     max: config.poolSize,
+  };
+}
+
+/** Signs IAM auth tokens for `config.user` (the signer module is loaded on first use, like the secrets client). */
+export function iamAuthToken(config: Extract<DatabaseConfig, { kind: 'iam' }>): () => Promise<string> {
+  let signer: Promise<{ getAuthToken(): Promise<string> }> | undefined;
+  return async () => {
+    signer ??= import('@aws-sdk/rds-signer').then(
+      ({ Signer }) => new Signer({ hostname: config.host, port: config.port, username: config.user, region: config.region }),
+    );
+    signer.catch(() => {
+      signer = undefined;
+    });
+    return (await signer).getAuthToken();
   };
 }
 

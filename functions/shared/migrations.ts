@@ -8,7 +8,8 @@
  * migrator blocks on the lock, then finds nothing to do; an edited applied migration is refused with a clear error.
  */
 import type { ClientBase, Pool, PoolClient } from 'pg';
-import { MIGRATIONS, migrationsChecksum, type Migration } from '../migrations';
+import { DB_ROLE } from '../../contract/database';
+import { MIGRATIONS, migrationsChecksum, ROLES_SQL, type Migration } from '../migrations';
 
 /** Two-int advisory lock key: 'flot' as int32 and 1 (= schema migrations). Any flota process migrating a database takes it. */
 export const MIGRATION_LOCK_KEY: readonly [number, number] = [0x666c6f74, 1];
@@ -67,6 +68,27 @@ export async function migrate(db: Pool | ClientBase, options: MigrateOptions = {
   }
 }
 
+/**
+ * Applies functions/migrations/roles.ts in its own transaction. Two databases of one server preparing at once can
+ * still collide on the shared role catalog ("tuple concurrently updated"); that is retried.
+ */
+async function prepareRoles(client: ClientBase): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    await client.query('BEGIN');
+    try {
+      await client.query(ROLES_SQL);
+      await client.query('COMMIT');
+      return;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      const concurrent = (error as { code?: unknown }).code === 'XX000' && /concurrently/.test((error as Error).message);
+      if (concurrent && attempt < 5) continue;
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new MigrationError(`preparing the database roles failed and was rolled back: ${reason}`, { cause: error });
+    }
+  }
+}
+
 async function applyPending(
   client: ClientBase,
   migrations: readonly Migration[],
@@ -77,6 +99,7 @@ async function applyPending(
     checksum   text        NOT NULL,
     applied_at timestamptz NOT NULL DEFAULT now()
   )`);
+  await prepareRoles(client);
   const { rows } = await client.query<{ name: string; checksum: string }>(
     `SELECT name, checksum FROM ${MIGRATIONS_TABLE} ORDER BY name`,
   );
@@ -104,6 +127,8 @@ async function applyPending(
     const started = Date.now();
     await client.query('BEGIN');
     try {
+      // As the owner role: whatever the migration creates belongs to flota_owner, not to the master user.
+      await client.query(`SET LOCAL ROLE ${DB_ROLE.owner}`);
       await client.query(migration.sql);
       await client.query(`INSERT INTO ${MIGRATIONS_TABLE} (name, checksum) VALUES ($1, $2)`, [migration.name, migration.checksum]);
       await client.query('COMMIT');

@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import { Construct } from 'constructs';
+import { Fn, ref, type TerraformResource } from 'cdktf';
 import { ApiGatewayApiKey } from '@cdktf/provider-aws/lib/api-gateway-api-key';
 import { ApiGatewayDeployment } from '@cdktf/provider-aws/lib/api-gateway-deployment';
 import { ApiGatewayIntegration } from '@cdktf/provider-aws/lib/api-gateway-integration';
@@ -17,6 +17,7 @@ import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-sec
 import { SecretsmanagerSecretVersion } from '@cdktf/provider-aws/lib/secretsmanager-secret-version';
 import type { ApiModel } from '../../fleet/model/types';
 import { GATEWAY_LOG_DIMENSION_FIELDS, GATEWAY_METRIC_FILTERS, METRICS_NAMESPACE, SERVICE } from '../../contract/telemetry';
+import { gatewayErrorResponses } from './gateway-responses';
 
 export interface TenantApiProps {
   readonly api: ApiModel;
@@ -64,8 +65,15 @@ export function accessLogFormat(tenantId: string): string {
   }).replace(`"${STATUS_PLACEHOLDER}"`, '$context.status');
 }
 
-/** Routes: everything goes to the API function, which routes itself (hono). Changing this list redeploys the stage. */
-const ROUTES = { root: 'ANY /', proxy: 'ANY /{proxy+}', integration: 'AWS_PROXY', authorization: 'api-key' } as const;
+/**
+ * The deployment trigger: a hash, computed by Terraform at plan time, over EVERY attribute of every resource the
+ * deployment snapshots (the proxy resource, each method and integration, each gateway response). Any change to any of
+ * them — an integration URI or timeout, a method's API-key flag, a response template — changes the hash, so Terraform
+ * creates a new deployment and the stage serves it; an unchanged API keeps its deployment (and plans clean).
+ */
+export function redeploymentTrigger(resources: readonly TerraformResource[]): string {
+  return Fn.sha1(Fn.jsonencode(resources.map((resource) => ref(resource.fqn))));
+}
 
 /**
  * The tenant's REST API: regional, Lambda proxy integration, API key required on every method, a usage plan with the
@@ -127,11 +135,15 @@ export class TenantApi extends Construct {
       sourceArn: `${this.restApi.executionArn}/*/*`,
     });
 
+    // API Gateway's own errors (bad key, throttled, quota, timeouts) in the API's JSON error shape.
+    const gatewayResponses = gatewayErrorResponses(this, this.restApi.id);
+
+    const snapshot = [proxy, ...methods.flatMap(({ method, integration }) => [method, integration]), ...gatewayResponses];
     const deployment = new ApiGatewayDeployment(this, 'deployment', {
       restApiId: this.restApi.id,
-      triggers: { routes: createHash('sha256').update(JSON.stringify(ROUTES)).digest('hex') },
+      triggers: { redeployment: redeploymentTrigger(snapshot) },
       lifecycle: { createBeforeDestroy: true },
-      dependsOn: methods.flatMap(({ method, integration }) => [method, integration]),
+      dependsOn: snapshot,
     });
 
     this.accessLogGroup = new CloudwatchLogGroup(this, 'access-log-group', {

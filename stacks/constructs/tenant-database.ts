@@ -87,6 +87,8 @@ export class TenantDatabase extends Construct {
       dbName: database.databaseName,
       username: database.masterUsername,
       manageMasterUserPassword: true,
+      // The API and ingest functions log in as their own roles with IAM auth tokens; only migrate reads the master secret.
+      iamDatabaseAuthenticationEnabled: true,
       masterUserSecretKmsKeyId: props.keyArn,
       storageType: 'gp3',
       allocatedStorage: database.allocatedStorageGb,
@@ -108,6 +110,14 @@ export class TenantDatabase extends Construct {
       // Engine/class changes wait for the maintenance window instead of restarting a tenant's database mid-day.
       applyImmediately: false,
     });
+  }
+
+  /**
+   * ARN of an IAM policy resource for `rds-db:connect` as `dbUser` on this instance:
+   * `arn:<partition>:rds-db:<region>:<account>:dbuser:<DbiResourceId>/<dbUser>`.
+   */
+  dbUserArn(aws: { arn(service: string, resource: string): string }, dbUser: string): string {
+    return aws.arn('rds-db', `dbuser:${this.instance.resourceId}/${dbUser}`);
   }
 
   /** ARN of the RDS-managed secret holding the master user's credentials. */

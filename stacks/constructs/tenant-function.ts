@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { AssetType, TerraformAsset } from 'cdktf';
+import { AssetType, TerraformAsset, type ITerraformDependable } from 'cdktf';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
@@ -25,10 +25,16 @@ export interface TenantFunctionProps {
   readonly timeoutSeconds: number;
   readonly memoryMb: number;
   /**
-   * Reserved concurrency: bounds the database connections this function can open.
-   * @default - unreserved (ingest is bounded by its event source mapping's maximum concurrency instead)
+   * Reserved concurrency: bounds the database connections this function can open, and guarantees the function that
+   * many executions however busy the other tenants of the account are.
+   * @default - unreserved
    */
   readonly reservedConcurrency?: number;
+  /**
+   * What must exist (and have run) before the function is created or updated, beyond its own role policy and log
+   * group — the tenant stack passes the migration invocation, so new code never meets an old schema.
+   */
+  readonly dependsOn?: readonly ITerraformDependable[];
   readonly environment: Readonly<Record<string, string>>;
   readonly subnetIds: string[];
   readonly securityGroupIds: string[];
@@ -133,7 +139,7 @@ export class TenantFunction extends Construct {
       vpcConfig: { subnetIds: props.subnetIds, securityGroupIds: props.securityGroupIds },
       loggingConfig: { logFormat: 'Text', logGroup: this.logGroup.name },
       // The role must be able to create ENIs and write logs before the function is created.
-      dependsOn: [policy, this.logGroup],
+      dependsOn: [policy, this.logGroup, ...(props.dependsOn ?? [])],
     });
   }
 }

@@ -182,7 +182,7 @@ export const FleetSchema = z
       .max(1000000)
       .default(1000)
       .describe(
-        "The account's regional Lambda concurrent-executions quota (100..1000000). Reserved concurrency of every tenant (API + 1 migrate) must leave the 100 executions AWS keeps unreserved. Default: 1000 (the AWS default quota).",
+        "The account's regional Lambda concurrent-executions quota (100..1000000). Reserved concurrency of every tenant (ingest maxConcurrency + API reservedConcurrency + 1 migrate) must leave the 100 executions AWS keeps unreserved. Default: 1000 (the AWS default quota).",
       ),
     requiredTenantTags: z
       .array(z.string().min(1))
