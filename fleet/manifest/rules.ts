@@ -178,6 +178,16 @@ export function checkCells(fleet: CheckedFile<FleetDefaults>): ManifestError[] {
         }),
       );
     } else firstAccount.set(cell.accountId, i);
+    if (cell.region !== undefined && cell.region !== fleet.data.region) {
+      errors.push(
+        errorAt(fleet, ['cells', i, 'region'], 'value', {
+          code: 'invalid-format',
+          message: `must be the fleet's region ${fleet.data.region}: CloudWatch cross-account observability links accounts only within one region, and the dashboards read one region`,
+          got: q(cell.region),
+          fix: `set region: ${fleet.data.region} or remove it (run one fleet per region)`,
+        }),
+      );
+    }
     const roleAccount = /^arn:[^:]+:iam::(\d{12}):/.exec(cell.deployRoleArn)?.[1];
     if (roleAccount !== undefined && roleAccount !== cell.accountId) {
       errors.push(

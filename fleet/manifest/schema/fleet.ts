@@ -109,7 +109,7 @@ export const CellSchema = z
       .string()
       .regex(/^\d{12}$/, { message: 'must be a 12-digit AWS account id' })
       .describe('AWS account (usually one member account of your AWS Organization) the cell deploys into.'),
-    region: regionName.optional().describe('Region of the cell. Default: `region`.'),
+    region: regionName.optional().describe("Region of the cell; must be the fleet's `region` (CloudWatch cross-account observability links accounts within one region: run one fleet per region). Default: `region`."),
     deployRoleArn: z
       .string()
       .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,128}$/, { message: 'is not an IAM role ARN (arn:aws:iam::<account>:role/<name>)' })
