@@ -8,25 +8,42 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { parseDocument } from 'yaml';
+import { QUOTA_BY_KEY, type QuotaKey } from '../manifest/schema';
 import { SHIPPED_TENANTS_DIR } from './shipped-fleet';
 
 export interface GeneratedManifestOptions {
   readonly tenants: number;
   /** 0: no `cells` (one implicit cell). */
   readonly cells: number;
-  /** Quotas every cell declares (what you would request for a cell of ~tenants/cells tenants). */
-  readonly cellQuotas?: Readonly<Record<string, number>>;
+  /** Quotas every cell (or the one account) declares. Default: quotasFor(tenants per cell). */
+  readonly cellQuotas?: Readonly<Partial<Record<QuotaKey, number>>>;
 }
 
-/** Quotas a cell of ~350 shipped-mix tenants needs (the 1,000-tenant, 3-cell example), every one above its AWS default. */
-export const EXAMPLE_CELL_QUOTAS: Readonly<Record<string, number>> = {
-  rdsDbInstances: 400,
-  rdsTotalStorageGb: 200000,
-  lambdaConcurrentExecutions: 8000,
-  lambdaVpcNetworkInterfaces: 1200,
-  apiGatewayUsagePlans: 400,
-  iamRoles: 1200,
-};
+/**
+ * The quotas to request for an account of `n` shipped-mix tenants: what they use (fleet/model/quotas.ts, with the shipped
+ * network of 3 AZs and 5 interface endpoints and ~410 GiB / ~13 reserved executions per tenant) plus 15 % headroom,
+ * rounded up to hundreds; only the ones above their AWS default.
+ */
+export function quotasFor(n: number): Partial<Record<QuotaKey, number>> {
+  const need: Partial<Record<QuotaKey, number>> = {
+    rdsDbInstances: n,
+    rdsTotalStorageGb: n * 500,
+    lambdaConcurrentExecutions: n * 20 + 100,
+    lambdaVpcNetworkInterfaces: (n + 5) * 3,
+    vpcSecurityGroups: 2 * n + 2,
+    apiGatewayUsagePlans: n,
+    iamRoles: 3 * n + 2,
+  };
+  return Object.fromEntries(
+    Object.entries(need)
+      .map(([key, value]) => [key, Math.ceil((value * 1.15) / 100) * 100] as const)
+      .filter(([key, value]) => value > QUOTA_BY_KEY[key as QuotaKey].awsDefault),
+  );
+}
+
+/** Quotas a cell of the 1,000-tenant, 3-cell example (334 tenants) declares. */
+export const EXAMPLE_CELL_QUOTAS = quotasFor(334);
 
 /** Cell names of the example fleet: `cell-1` … `cell-C`. */
 export function generatedCellName(index: number): string {
@@ -46,7 +63,8 @@ export function writeGeneratedManifest(dir: string, options: GeneratedManifestOp
   const templates = files.filter((file) => /^[a-z0-9].*\.yaml$/.test(file));
   for (const file of files.filter((f) => !templates.includes(f))) fs.copyFileSync(path.join(SHIPPED_TENANTS_DIR, file), path.join(dir, file));
 
-  const quotas = options.cellQuotas ?? EXAMPLE_CELL_QUOTAS;
+  const perCell = Math.ceil(options.tenants / Math.max(1, options.cells));
+  const quotas = options.cellQuotas ?? quotasFor(perCell);
   let fleet = fs.readFileSync(path.join(dir, '_fleet.yaml'), 'utf8');
   if (options.cells > 0) {
     const cells = Array.from({ length: options.cells }, (_, i) => {
@@ -61,9 +79,12 @@ export function writeGeneratedManifest(dir: string, options: GeneratedManifestOp
     });
     fleet += `\ncells:\n${cells.join('\n')}\n`;
   } else {
-    // One account: its Lambda quota must hold every tenant's reserved concurrency.
-    const scale = Math.ceil(options.tenants / templates.length);
-    fleet += `\nlambdaConcurrencyLimit: ${Math.max(1000, scale * 2000)}\n`;
+    // One account: it declares the quotas its tenants need (the shipped file's `quotas`, raised where needed).
+    const doc = parseDocument(fleet);
+    for (const [key, value] of Object.entries(quotas)) {
+      if (value > ((doc.getIn(['quotas', key]) as number | undefined) ?? 0)) doc.setIn(['quotas', key], value);
+    }
+    fleet = doc.toString();
   }
   fs.writeFileSync(path.join(dir, '_fleet.yaml'), fleet);
 
