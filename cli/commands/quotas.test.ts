@@ -56,7 +56,7 @@ describe('flota quotas', () => {
     expect(line('lambdaVpcNetworkInterfaces')).toMatchObject({ applied: 250, status: 'ok' });
     // fixed limits have no quota code: never read
     expect(line('apiGatewayRegionalApis')).toMatchObject({ applied: null, status: 'ok' });
-    expect(err()).toBe('✗ 1 quota below what the fleet needs: default: DB instances (request the increases: docs/delivery.md#quotas)\n');
+    expect(err()).toBe('✗ 1 quota below what the fleet needs: default: DB instances (request the increases: docs/delivery.md#cells-quotas-and-the-first-deploy-into-a-new-account)\n');
     // IAM is account-wide: Service Quotas serves it from us-east-1; everything else from the cell's region
     const codes = quotas.commandCalls(GetServiceQuotaCommand).map((c) => c.args[0].input.QuotaCode).sort();
     expect(codes).toEqual(['L-48C6BF61', 'L-7ADDB58A', 'L-7B6409FD', 'L-9FEE3D26', 'L-B99A9384', 'L-DE55804A', 'L-E79EC296', 'L-E8693075', 'L-FE177D64']);

@@ -119,7 +119,7 @@ export async function run(args: string[], io: Io = processIo, clientFor?: Client
     else printLines(io, reports, lines, aws);
     const blocked = lines.flatMap((l) => l.quotas.filter((q) => q.status === 'not granted yet' || q.status === 'over quota').map((q) => `${l.cell}: ${q.name}`));
     if (blocked.length > 0) {
-      io.stderr(`✗ ${blocked.length} quota${blocked.length === 1 ? '' : 's'} below what the fleet needs: ${blocked.join('; ')} (request the increases: docs/delivery.md#quotas)\n`);
+      io.stderr(`✗ ${blocked.length} quota${blocked.length === 1 ? '' : 's'} below what the fleet needs: ${blocked.join('; ')} (request the increases: docs/delivery.md#cells-quotas-and-the-first-deploy-into-a-new-account)\n`);
       return 1;
     }
     return 0;
