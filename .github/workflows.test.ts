@@ -55,8 +55,8 @@ const needsOf = (job: Job): string[] => (job.needs === undefined ? [] : Array.is
 const assumesAwsRole = (job: Job): boolean =>
   (job.steps ?? []).some((step) => step.uses?.startsWith('aws-actions/configure-aws-credentials@') === true);
 
-test('the workflows are pr, deploy (+ its reusable apply-stacks), drift and the Grafana token rotation', () => {
-  expect(files).toEqual(['apply-stacks.yml', 'deploy.yml', 'drift.yml', 'pr.yml', 'rotate-grafana-token.yml']);
+test('the workflows are pr, deploy (+ its reusable deploy-cell and apply-stacks), drift and the Grafana token rotation', () => {
+  expect(files).toEqual(['apply-stacks.yml', 'deploy-cell.yml', 'deploy.yml', 'drift.yml', 'pr.yml', 'rotate-grafana-token.yml']);
 });
 
 describe.each(files)('%s', (file) => {
@@ -101,7 +101,7 @@ describe.each(files)('%s', (file) => {
       };
       for (const [scope, level] of Object.entries(permissions)) expect(allowed[scope]).toContain(level);
       // OIDC token only where an AWS role is assumed (directly, or by the reusable workflow a job calls).
-      const needsToken = assumesAwsRole(job) || job.uses === './.github/workflows/apply-stacks.yml';
+      const needsToken = assumesAwsRole(job) || job.uses === './.github/workflows/apply-stacks.yml' || job.uses === './.github/workflows/deploy-cell.yml';
       expect({ name, idToken: permissions['id-token'] === 'write' }).toEqual({ name, idToken: needsToken });
     }
   });
@@ -137,8 +137,9 @@ describe.each(files)('%s', (file) => {
     const parsed = workflow(file);
     const runs = Object.values(parsed.jobs).flatMap((job) => (job.steps ?? []).map((step) => step.run ?? ''));
     for (const run of runs) expect(run).not.toMatch(/terraform (init|plan|apply|show|output)|-lock=false|npx cdktf/);
-    // deploy.yml only synthesizes and calls apply-stacks.yml; the other three run cdktf.
-    expect(runs.some((run) => /\bcdktf (diff|deploy)\b/.test(run))).toBe(file !== 'deploy.yml');
+    // deploy.yml only synthesizes and calls deploy-cell.yml / apply-stacks.yml, deploy-cell.yml only calls apply-stacks.yml;
+    // the other three run cdktf.
+    expect(runs.some((run) => /\bcdktf (diff|deploy)\b/.test(run))).toBe(!['deploy.yml', 'deploy-cell.yml'].includes(file));
     for (const [name, job] of Object.entries(parsed.jobs)) {
       const steps = job.steps ?? [];
       const cdktfIndex = steps.findIndex((step) => /\bcdktf (diff|deploy)\b/.test(step.run ?? ''));
@@ -238,24 +239,39 @@ describe('deploy workflow', () => {
     expect(deploy.on.push).toEqual({ branches: ['main'] });
   });
 
-  test(`has one job per wave (wave-1..wave-${MAX_DEPLOY_WAVES}), each fed by the changed job and after the previous stage`, () => {
-    expect(Object.keys(deploy.jobs)).toEqual(['changed', 'synth', 'platform', ...waveJobs, 'observability']);
+  test('deploys cell by cell: one cell at a time, in order, stopping at the first failing cell; observability after all', () => {
+    expect(Object.keys(deploy.jobs)).toEqual(['changed', 'synth', 'cell', 'observability']);
+    const cell = deploy.jobs.cell as Job;
+    expect(cell.uses).toBe('./.github/workflows/deploy-cell.yml');
+    expect(cell.strategy).toEqual({ 'max-parallel': 1, 'fail-fast': true, matrix: { deploy: '${{ fromJSON(needs.changed.outputs.cells) }}' } });
+    expect(cell.if).toContain("needs.changed.outputs.cells != '[]'");
+    expect(deploy.jobs.changed?.outputs?.cells).toBe('${{ steps.changed.outputs.cells }}');
+    expect(cell.with).toEqual({
+      cell: '${{ matrix.deploy.cell }}',
+      platform_stacks: '${{ toJSON(matrix.deploy.platform_stacks) }}',
+      ...Object.fromEntries(waveJobs.map((_, i) => [`wave_${i + 1}`, `\${{ toJSON(matrix.deploy.wave_${i + 1}) }}`])),
+    });
+    expect(deploy.jobs.observability?.with?.stacks).toBe('${{ needs.changed.outputs.observability_stacks }}');
+    expect(needsOf(deploy.jobs.observability as Job)).toEqual(['changed', 'synth', 'cell']);
+    expect(deploy.jobs.observability?.if).toContain(`contains(fromJSON('["success","skipped"]'), needs.cell.result)`);
+  });
+
+  test(`a cell deploys its platform, then one job per wave (wave-1..wave-${MAX_DEPLOY_WAVES}), each after the previous stage`, () => {
+    const cell = workflow('deploy-cell.yml');
+    expect(Object.keys(cell.jobs)).toEqual(['platform', ...waveJobs]);
+    expect(cell.jobs.platform?.with?.stacks).toBe('${{ inputs.platform_stacks }}');
     waveJobs.forEach((name, index) => {
-      const job = deploy.jobs[name] as Job;
+      const job = cell.jobs[name] as Job;
       expect(job.uses).toBe('./.github/workflows/apply-stacks.yml');
-      expect(job.with?.stacks).toBe(`\${{ needs.changed.outputs.wave_${index + 1} }}`);
+      expect(job.with?.stacks).toBe(`\${{ inputs.wave_${index + 1} }}`);
       expect(job.with?.smoke).toBe(true);
-      expect(job.if).toContain(`needs.changed.outputs.wave_${index + 1} != '[]'`);
-      expect(needsOf(job)).toEqual(['changed', 'synth', 'platform', ...waveJobs.slice(0, index)]);
+      expect(job.if).toContain(`inputs.wave_${index + 1} != '[]'`);
+      expect(needsOf(job)).toEqual(['platform', ...waveJobs.slice(0, index)]);
       // Does not run when an earlier stage failed; runs when an earlier stage was skipped (nothing to do).
       for (const earlier of ['platform', ...waveJobs.slice(0, index)]) {
         expect(job.if).toContain(`contains(fromJSON('["success","skipped"]'), needs.${earlier}.result)`);
       }
-      expect(deploy.jobs.changed?.outputs?.[`wave_${index + 1}`]).toBe(`\${{ steps.changed.outputs.wave_${index + 1} }}`);
     });
-    expect(deploy.jobs.platform?.with?.stacks).toBe('${{ needs.changed.outputs.platform_stacks }}');
-    expect(deploy.jobs.observability?.with?.stacks).toBe('${{ needs.changed.outputs.observability_stacks }}');
-    expect(needsOf(deploy.jobs.observability as Job)).toEqual(['changed', 'synth', 'platform', ...waveJobs]);
   });
 
   test('fails loudly instead of destroying a removed tenant', () => {
@@ -363,8 +379,26 @@ describe('a pull request that adds one tenant file', () => {
 
   test('on merge, the deploy workflow applies exactly those two stacks and smoke-tests the tenant', () => {
     const deploy = workflow('deploy.yml');
+    const cellWorkflow = workflow('deploy-cell.yml');
     const changedOutputs = deploy.jobs.changed?.outputs ?? {};
-    const applied: { job: string; stacks: string[]; smoke: boolean }[] = [];
+    const applied: { cell?: string; job: string; stacks: string[]; smoke: boolean }[] = [];
+    // The cell job's matrix: one entry per cell with something to deploy, each feeding deploy-cell.yml's inputs.
+    const cellMatrix = /^\$\{\{ fromJSON\(needs\.changed\.outputs\.(\w+)\) \}\}$/.exec(String(deploy.jobs.cell?.strategy?.matrix?.deploy));
+    const viaJob = /^\$\{\{ steps\.changed\.outputs\.(\w+) \}\}$/.exec(changedOutputs[cellMatrix?.[1] ?? ''] ?? '');
+    const cells = JSON.parse(outputs[viaJob?.[1] ?? ''] as string) as Record<string, unknown>[];
+    for (const entry of cells) {
+      const inputs = Object.fromEntries(
+        Object.entries(deploy.jobs.cell?.with ?? {}).map(([name, expression]) => {
+          const field = /^\$\{\{ (?:toJSON\()?matrix\.deploy\.(\w+)\)? \}\}$/.exec(String(expression))?.[1] ?? '';
+          return [name, entry[field]];
+        }),
+      );
+      for (const [name, job] of Object.entries(cellWorkflow.jobs)) {
+        const input = /^\$\{\{ inputs\.(\w+) \}\}$/.exec(String(job.with?.stacks))?.[1] ?? '';
+        const stacks = inputs[input] as string[];
+        if (stacks.length > 0) applied.push({ cell: String(inputs.cell), job: name, stacks, smoke: job.with?.smoke === true });
+      }
+    }
     for (const [name, job] of Object.entries(deploy.jobs)) {
       if (job.uses !== './.github/workflows/apply-stacks.yml') continue;
       const stacks = stackList(job.with?.stacks, changedOutputs);
@@ -372,7 +406,7 @@ describe('a pull request that adds one tenant file', () => {
       if (stacks.length > 0) applied.push({ job: name, stacks, smoke: job.with?.smoke === true });
     }
     expect(applied).toEqual([
-      { job: 'wave-1', stacks: ['tenant-delta'], smoke: true },
+      { cell: 'default', job: 'wave-1', stacks: ['tenant-delta'], smoke: true },
       { job: 'observability', stacks: ['observability'], smoke: false },
     ]);
   });

@@ -1,8 +1,11 @@
 /**
- * `npm run bench:synth [-- --sizes 50,200,500 --runs 3]`: synth wall time and peak RSS of flota's synth path on generated
- * fleets, next to the NAIVE recipe in the same invocation — the `cdktf init` default: ts-node (type-checking) running
- * the same app with the barrel import of @cdktf/provider-aws. Prints a table with medians and ratios and writes
- * bench/RESULTS-synth.md. A benchmark, not a test: nothing here asserts; run it on a quiet machine (see `uptime`).
+ * `npm run bench:synth [-- --sizes 50,200,500 --runs 3 --cell-fleet 1000x3]`: synth wall time and peak RSS of flota's synth
+ * path on generated fleets, next to the NAIVE recipe in the same invocation — the `cdktf init` default: ts-node
+ * (type-checking) running the same app with the barrel import of @cdktf/provider-aws. Prints a table with medians and
+ * ratios and writes bench/RESULTS-synth.md. Then synthesizes the multi-account example — 1,000 tenants over 3 cells
+ * (fleet/testing/generated-manifest.ts), validated within every cell's quotas — with ours only (the naive recipe would
+ * take minutes), and writes bench/RESULTS-synth-cells.md. `--sizes none` runs only the cell fleet, `--no-cell-fleet`
+ * skips it. A benchmark, not a test: nothing here asserts; run it on a quiet machine (see `uptime`).
  *
  * - ours:  `node bin/flota.js synth --tenants <dir> --out <tmp>` (esbuild-bundled JS, deep provider imports, no source maps)
  * - naive: `ts-node <scratch>/naive-main.ts <dir> <tmp>`, where <scratch> is a copy of stacks/ + functions/ whose
@@ -14,6 +17,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { writeGeneratedManifest } from '../fleet/testing/generated-manifest';
 
 const root = path.resolve(__dirname, '..');
 
@@ -22,17 +26,26 @@ interface Options {
   runs: number;
   naive: boolean;
   write: boolean;
+  /** The multi-cell example fleet, or null to skip it. */
+  cellFleet: { tenants: number; cells: number } | null;
 }
 
 function parseOptions(argv: readonly string[]): Options {
-  const options: Options = { sizes: [50, 200, 500], runs: 3, naive: true, write: true };
+  const options: Options = { sizes: [50, 200, 500], runs: 3, naive: true, write: true, cellFleet: { tenants: 1000, cells: 3 } };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
-    if (arg === '--sizes') options.sizes = (argv[++i] ?? '').split(',').map(Number);
+    if (arg === '--sizes') {
+      const value = argv[++i] ?? '';
+      options.sizes = value === 'none' ? [] : value.split(',').map(Number);
+    } else if (arg === '--cell-fleet') {
+      const match = /^(\d+)x(\d+)$/.exec(argv[++i] ?? '');
+      if (match === null) throw new Error('--cell-fleet needs TENANTSxCELLS, e.g. 1000x3');
+      options.cellFleet = { tenants: Number(match[1]), cells: Number(match[2]) };
+    } else if (arg === '--no-cell-fleet') options.cellFleet = null;
     else if (arg === '--runs') options.runs = Number(argv[++i]);
     else if (arg === '--no-naive') options.naive = false;
     else if (arg === '--no-write') options.write = false;
-    else throw new Error(`unknown option ${arg} (use --sizes 50,200,500 --runs 3 --no-naive --no-write)`);
+    else throw new Error(`unknown option ${arg} (use --sizes 50,200,500|none --runs 3 --no-naive --no-write --cell-fleet 1000x3 --no-cell-fleet)`);
   }
   if (options.sizes.some((n) => !Number.isInteger(n) || n < 1) || !(options.runs >= 1)) {
     throw new Error('--sizes must be positive integers and --runs ≥ 1');
@@ -40,25 +53,9 @@ function parseOptions(argv: readonly string[]): Options {
   return options;
 }
 
-/** A fleet of `size` tenants cloned from the shipped ones (ids suffixed -r1, -r2, … beyond the first round). */
+/** A fleet of `size` tenants cloned from the shipped ones (ids suffixed -r1, -r2, … beyond the first round), one account. */
 function generateFleet(size: number, dir: string): void {
-  const source = path.join(root, 'tenants');
-  fs.rmSync(dir, { recursive: true, force: true });
-  fs.mkdirSync(dir, { recursive: true });
-  const files = fs.readdirSync(source).sort();
-  const templates = files.filter((file) => /^[a-z0-9].*\.yaml$/.test(file));
-  for (const file of files.filter((f) => !templates.includes(f))) fs.copyFileSync(path.join(source, file), path.join(dir, file));
-  // A fleet this size needs a raised Lambda concurrency quota (the manifest checks reserved concurrency against it).
-  const scale = Math.ceil(size / templates.length);
-  fs.appendFileSync(path.join(dir, '_fleet.yaml'), `\nlambdaConcurrencyLimit: ${Math.max(1000, scale * 2000)}\n`);
-  for (let i = 0; i < size; i++) {
-    const template = templates[i % templates.length]!;
-    const round = Math.floor(i / templates.length);
-    const originalId = template.replace(/\.yaml$/, '');
-    const id = round === 0 ? originalId : `${originalId.slice(0, 28)}-r${round}`;
-    const text = fs.readFileSync(path.join(source, template), 'utf8').replace(/^id: .*$/m, `id: ${id}`);
-    fs.writeFileSync(path.join(dir, `${id}.yaml`), text);
-  }
+  writeGeneratedManifest(dir, { tenants: size, cells: 0 });
 }
 
 const camel = (kebab: string) => kebab.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
@@ -169,6 +166,7 @@ function main(): void {
   const naiveEntry = options.naive ? buildNaiveApp(path.join(root, '.build', 'bench-naive')) : '';
   const tsNode = path.join(root, 'node_modules', 'ts-node', 'dist', 'bin.js');
   const rows: Row[] = [];
+  let cellRun: CellFleetRun | undefined;
   try {
     for (const size of options.sizes) {
       const tenantsDir = path.join(work, `tenants-${size}`);
@@ -193,6 +191,7 @@ function main(): void {
       });
       rows.push({ tenants: size, ours: summarize(ours), naive: options.naive ? summarize(naive) : undefined });
     }
+    if (options.cellFleet !== null) cellRun = measureCellFleet(options.cellFleet, options.runs, work);
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
   }
@@ -206,6 +205,15 @@ function main(): void {
     load: os.loadavg().map((l) => l.toFixed(2)).join(' '),
     commit: execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim(),
   };
+  if (cellRun !== undefined) {
+    const cellDoc = cellFleetDoc(cellRun, machine, loadBefore);
+    process.stdout.write(`\n${cellDoc}`);
+    if (options.write) {
+      fs.writeFileSync(path.join(root, 'bench', 'RESULTS-synth-cells.md'), cellDoc);
+      process.stdout.write('\nwrote bench/RESULTS-synth-cells.md\n');
+    }
+  }
+  if (rows.length === 0) return;
   const header =
     '| tenants | ours: wall | ours: CPU | ours: peak RSS | naive: wall | naive: CPU | naive: peak RSS | wall speed-up | CPU ratio | memory ratio | ours: marginal wall per 100 tenants |';
   const lines = [
@@ -253,6 +261,57 @@ function main(): void {
     fs.writeFileSync(path.join(root, 'bench', 'RESULTS-synth.md'), doc);
     process.stdout.write('\nwrote bench/RESULTS-synth.md\n');
   }
+}
+
+interface CellFleetRun {
+  readonly tenants: number;
+  readonly cells: number;
+  readonly runs: number;
+  readonly validate: Sample;
+  readonly synth: Sample;
+  readonly stacks: number;
+  readonly outMb: number;
+}
+
+/**
+ * The multi-account example: `tenants` over `cells` cells, each declaring the quotas it needs. `flota validate` first (it
+ * must pass: every cell within its quotas), then `flota synth` (ours only), `runs` times each.
+ */
+function measureCellFleet(fleet: { tenants: number; cells: number }, runs: number, work: string): CellFleetRun {
+  const tenantsDir = path.join(work, `tenants-${fleet.tenants}x${fleet.cells}`);
+  writeGeneratedManifest(tenantsDir, fleet);
+  const out = path.join(work, `out-${fleet.tenants}x${fleet.cells}`);
+  const validate: Sample[] = [];
+  const synth: Sample[] = [];
+  for (let run = 1; run <= runs; run++) {
+    validate.push(measure('node', ['bin/flota.js', 'validate', '--tenants', tenantsDir]));
+    synth.push(measure('node', ['bin/flota.js', 'synth', '--quiet', '--tenants', tenantsDir, '--out', out]));
+    process.stderr.write(`bench:synth ${fleet.tenants} tenants × ${fleet.cells} cells run ${run}: validate ${validate.at(-1)!.seconds.toFixed(2)} s, synth ${synth.at(-1)!.seconds.toFixed(2)} s, ${Math.round(synth.at(-1)!.peakMb)} MB\n`);
+  }
+  const stacks = fs.readdirSync(path.join(out, 'stacks')).length;
+  const outMb = Number(execFileSync('du', ['-sm', out], { encoding: 'utf8' }).split('\t')[0]);
+  const summarize = (samples: Sample[]): Sample => ({
+    seconds: median(samples.map((s) => s.seconds)),
+    cpuSeconds: median(samples.map((s) => s.cpuSeconds)),
+    peakMb: median(samples.map((s) => s.peakMb)),
+  });
+  return { ...fleet, runs, validate: summarize(validate), synth: summarize(synth), stacks, outMb };
+}
+
+function cellFleetDoc(r: CellFleetRun, machine: { date: string; nproc: number; cpu: string; memoryGb: number; node: string; load: string; commit: string }, loadBefore: string): string {
+  const about =
+    `${machine.date} · ${machine.nproc} × ${machine.cpu} · ${machine.memoryGb} GiB · Node ${machine.node} · commit ${machine.commit} · ` +
+    `load average before ${loadBefore}, after ${machine.load} · medians of ${r.runs} run${r.runs === 1 ? '' : 's'}`;
+  const line = (what: string, s: Sample) => `| ${what} | ${s.seconds.toFixed(2)} s | ${s.cpuSeconds.toFixed(2)} s | ${Math.round(s.peakMb)} MB |`;
+  return (
+    `## Synth of the multi-account example (\`npm run bench:synth\`)\n\n${about}\n\n` +
+    `${r.tenants} tenants over ${r.cells} cells (fleet/testing/generated-manifest.ts: the shipped tenants cloned round-robin, ` +
+    `tenant i in cell i mod ${r.cells}, each cell declaring the quota increases its ~${Math.ceil(r.tenants / r.cells)} tenants need). ` +
+    `\`flota validate\` passes (every cell within its quotas); \`flota synth\` writes ${r.stacks} stacks ` +
+    `(${r.cells} platform, ${r.tenants} tenant, 1 observability), ${r.outMb} MB.\n\n` +
+    '| step | wall | CPU | peak RSS |\n|---|---:|---:|---:|\n' +
+    `${line(`flota validate (${r.tenants} files)`, r.validate)}\n${line('flota synth', r.synth)}\n`
+  );
 }
 
 main();

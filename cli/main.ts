@@ -7,6 +7,7 @@ type Command = { summary: string; load: () => Promise<{ run(args: string[]): Pro
 
 const COMMANDS: Record<string, Command> = {
   validate: { summary: 'validate the manifest (tenants/) and print every error', load: () => import('./commands/validate') },
+  quotas: { summary: 'usage vs account quota per cell; --aws reads the applied values from Service Quotas', load: () => import('./commands/quotas') },
   tenant: { summary: 'add a tenant file (validated, with next steps) or show a tenant\'s resolved settings', load: () => import('./commands/tenant') },
   synth: { summary: 'validate, then synthesize every stack into cdktf.out/', load: () => import('./commands/synth') },
   changed: { summary: 'stacks affected by the commits in --base...--head, as JSON for CI', load: () => import('./commands/changed') },

@@ -18,18 +18,22 @@ export interface FleetAppInputs {
 }
 
 export interface FleetStacks {
+  /** The first cell's platform stack (the only one of a fleet without cells). */
   readonly platform: PlatformStack;
+  /** One per cell, in declared order. */
+  readonly platforms: readonly PlatformStack[];
   readonly tenants: readonly TenantStack[];
   readonly observability: ObservabilityStack;
 }
 
 /**
- * Adds the platform stack, one stack per tenant (ids sorted: output order never depends on file order) and the
- * observability stack.
+ * Adds one platform stack per cell, one stack per tenant (ids sorted: output order never depends on file order; each
+ * uses its cell's provider) and the observability stack.
  */
 export function addFleetStacks(app: App, inputs: FleetAppInputs): FleetStacks {
   const { fleet } = inputs;
-  const platform = new PlatformStack(app, { fleet });
+  const platforms = fleet.cells.map((cell) => new PlatformStack(app, { fleet, cell }));
+  const cells = new Map(fleet.cells.map((cell) => [cell.name, cell]));
   const tenants = [...fleet.tenants]
     .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
     .map(
@@ -37,12 +41,13 @@ export function addFleetStacks(app: App, inputs: FleetAppInputs): FleetStacks {
         new TenantStack(app, {
           fleet,
           tenant,
+          cell: cells.get(tenant.cell) ?? fleet.cells[0]!,
           bundles: inputs.bundles,
           migrationsChecksum: inputs.migrationsChecksum,
         }),
     );
   const observability = new ObservabilityStack(app, { fleet });
-  return { platform, tenants, observability };
+  return { platform: platforms[0]!, platforms, tenants, observability };
 }
 
 /** Creates the app (outdir given explicitly: constructs never read the environment) and synthesizes the fleet into it. */

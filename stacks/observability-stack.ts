@@ -58,7 +58,15 @@ export class ObservabilityStack extends TerraformStack {
     const { fleet } = props;
     const { observability } = fleet;
     super(scope, observability.stackName);
-    addBackendAndProvider(this, { stackName: observability.stackName, state: fleet.state, region: fleet.region, tags: fleet.tags });
+    // Everything it reads and writes lives in the first cell's account (the monitoring account; see PlatformStack).
+    const monitoring = fleet.cells.find((c) => c.hostsObservability) ?? fleet.cells[0]!;
+    addBackendAndProvider(this, {
+      stackName: observability.stackName,
+      state: fleet.state,
+      region: monitoring.region,
+      tags: fleet.tags,
+      assumeRoleArn: monitoring.deployRoleArn,
+    });
 
     const url = new DataAwsSsmParameter(this, 'grafana-url', { name: observability.workspaceUrlParameter });
     const token = new DataAwsSsmParameter(this, 'grafana-token', { name: observability.workspaceTokenParameter, withDecryption: true });

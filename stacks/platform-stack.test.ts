@@ -31,6 +31,21 @@ describe('PlatformStack', () => {
     }
   });
 
+  test("holds the cell's one DB subnet group and one TLS-only parameter group per (family, tier) its tenants share", () => {
+    expect(onlyResource(stack, 'aws_db_subnet_group')).toMatchObject({
+      name: 'flota-db-subnets',
+      subnet_ids: Object.keys(resourcesOf(stack, 'aws_subnet')).map((id) => `\${aws_subnet.${id}.id}`),
+    });
+    expect(onlyResource(stack, 'aws_db_parameter_group')).toMatchObject({
+      name: 'flota-postgres17-tier-silver',
+      family: 'postgres17',
+      parameter: [
+        { name: 'rds.force_ssl', value: '1' },
+        { name: 'max_connections', value: '200', apply_method: 'pending-reboot' },
+      ],
+    });
+  });
+
   test('spreads the private subnets over distinct availability zones', () => {
     const zones = Object.values(resourcesOf(stack, 'aws_subnet')).map((s) => s['availability_zone']);
     expect(new Set(zones).size).toBe(fleet.network.availabilityZoneCount);

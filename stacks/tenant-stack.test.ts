@@ -22,7 +22,7 @@ const fleet: FleetModel = {
   ...testFleet(),
   tenants: [
     testTenant('acme', { tier: 'gold', quotaPerDay: 100000, recordTypes: ['order.created', 'order.payment.*', 'flota.smoke'], maxPayloadBytes: 65536 }),
-    testTenant('globex', { tier: 'bronze' }),
+    testTenant('globex', { tier: 'bronze', ownParameterGroup: true }),
   ],
 };
 let synthesized: SynthesizedFleet;
@@ -345,12 +345,28 @@ describe('TenantStack', () => {
         final_snapshot_identifier: tenant.names.dbFinalSnapshot,
         copy_tags_to_snapshot: true,
       });
-      expect(onlyResource(stack, 'aws_db_parameter_group')['parameter']).toEqual(
+    });
+
+    test("uses the cell's shared subnet group and its tier's shared parameter group (platform stack), creating neither", () => {
+      expect(onlyResource(stack, 'aws_db_instance')).toMatchObject({
+        db_subnet_group_name: 'flota-db-subnets',
+        parameter_group_name: 'flota-postgres17-tier-gold',
+      });
+      expect(resourcesOf(stack, 'aws_db_subnet_group')).toEqual({});
+      expect(resourcesOf(stack, 'aws_db_parameter_group')).toEqual({});
+    });
+
+    test('a tenant whose parameters differ from its tier gets a TLS-only parameter group of its own', () => {
+      const globex = synthesized.stacks['tenant-globex']!;
+      expect(onlyResource(globex, 'aws_db_instance')['parameter_group_name']).toMatch(/^\$\{aws_db_parameter_group\./);
+      expect(onlyResource(globex, 'aws_db_parameter_group')).toMatchObject({ name: 'flota-globex-pg17' });
+      expect(onlyResource(globex, 'aws_db_parameter_group')['parameter']).toEqual(
         expect.arrayContaining([
           expect.objectContaining({ name: 'rds.force_ssl', value: '1' }),
-          expect.objectContaining({ name: 'max_connections', value: String(tenant.database.maxConnections) }),
+          expect.objectContaining({ name: 'max_connections', value: String(fleet.tenants[1]!.database.maxConnections) }),
         ]),
       );
+      expect(resourcesOf(globex, 'aws_db_subnet_group')).toEqual({});
     });
 
     test("accepts connections only from the tenant's function security group", () => {

@@ -8,7 +8,7 @@ import { DB_ROLE } from '../contract/database';
 import { FUNCTION_ENV, METRICS_NAMESPACE, SERVICE } from '../contract/telemetry';
 import type { FunctionBundles } from './assets/bundle';
 import { MIGRATE_FUNCTION } from '../fleet/model/sizing';
-import type { FleetModel, TenantModel } from '../fleet/model/types';
+import type { CellModel, FleetModel, TenantModel } from '../fleet/model/types';
 import { AwsContext } from './constructs/aws-context';
 import { NetworkLookup } from './constructs/network-lookup';
 import { addBackendAndProvider } from './constructs/stack-backend';
@@ -22,6 +22,8 @@ import { TenantMessaging } from './constructs/tenant-messaging';
 export interface TenantStackProps {
   readonly fleet: FleetModel;
   readonly tenant: TenantModel;
+  /** The tenant's cell: its account (provider assume_role) and region. Default: the fleet's first cell. */
+  readonly cell?: CellModel;
   /** The shared function zips (built once per synth). */
   readonly bundles: FunctionBundles;
   /** Changes when the SQL migrations change: re-runs the migrate function on deploy. */
@@ -48,9 +50,16 @@ export class TenantStack extends TerraformStack {
   constructor(scope: Construct, props: TenantStackProps) {
     const { fleet, tenant, bundles } = props;
     const { names } = tenant;
+    const cell = props.cell ?? fleet.cells.find((c) => c.name === tenant.cell) ?? fleet.cells[0]!;
     super(scope, tenant.stackName);
-    addBackendAndProvider(this, { stackName: tenant.stackName, state: fleet.state, region: fleet.region, tags: tenant.tags });
-    const aws = new AwsContext(this, 'account', { region: fleet.region });
+    addBackendAndProvider(this, {
+      stackName: tenant.stackName,
+      state: fleet.state,
+      region: cell.region,
+      tags: tenant.tags,
+      assumeRoleArn: cell.deployRoleArn,
+    });
+    const aws = new AwsContext(this, 'account', { region: cell.region });
     const network = new NetworkLookup(this, 'network', { lookupTag: fleet.network.lookupTag });
 
     this.key = new TenantKey(this, 'key', {
@@ -81,7 +90,6 @@ export class TenantStack extends TerraformStack {
       database: tenant.database,
       names,
       vpcId: network.vpcId,
-      subnetIds: network.privateSubnetIds,
       clientSecurityGroupId: functionsSecurityGroup.id,
       keyArn,
     });

@@ -23,7 +23,7 @@ options:
   --all                   every stack (first deploy, manual full deploy); --base may then be omitted
   --json                  print the change set as JSON
   --github-output <file>  also append step outputs (changes, stacks, tenant_stacks, wave_1..wave_${MAX_DEPLOY_WAVES}, platform,
-                          platform_stacks, observability, observability_stacks, removed,
+                          platform_stacks, cells (per-cell deploy plan), observability, observability_stacks, removed,
                           unacknowledged_removals, any) to <file>, i.e. "$GITHUB_OUTPUT"
   --cwd <dir>             repository root (default: current directory)
 `;
@@ -62,8 +62,10 @@ export function githubOutputLines(result: ChangedResult): string {
     tenant_stacks: result.tenantStacks,
     platform: result.platform,
     observability: result.observability,
-    // One-element (or empty) arrays, so every deploy job takes its stack list from this job the same way.
-    platform_stacks: result.platform ? result.stacks.slice(0, 1) : [],
+    // Arrays (possibly empty), so every deploy job takes its stack list from this job the same way.
+    platform_stacks: result.platformStacks,
+    // The deploy plan cell by cell ({ cell, platform_stacks, wave_1.. }): deploy.yml runs one cell after the other.
+    cells: result.cells,
     observability_stacks: result.observability ? result.stacks.slice(-1) : [],
     removed: result.removed,
     unacknowledged_removals: result.unacknowledgedRemovals,

@@ -12,9 +12,19 @@ function flota(...args: string[]) {
 }
 
 describe('flota validate', () => {
-  test('exits 0 and prints a summary for the shipped fleet', () => {
+  test('exits 0 and prints a summary for the shipped fleet, with the quota increases a new account needs', () => {
     const { code, stdout, stderr } = flota();
-    expect({ code, stdout, stderr }).toEqual({ code: 0, stdout: '', stderr: `✓ ${shippedTenantCount()} tenants valid\n` });
+    expect({ code, stdout }).toEqual({ code: 0, stdout: '' });
+    const [summary, heading, ...increases] = stderr.trimEnd().split('\n');
+    expect(summary).toBe(`✓ ${shippedTenantCount()} tenants valid`);
+    expect(heading).toMatch(/^quota increases to request \(Service Quotas\) before the first deploy into a new account/);
+    // 50 tenants = 50 RDS DB instances, over the AWS default of 40
+    expect(increases).toEqual([`  cell default (the deploy account, eu-west-1): rds L-7B6409FD "DB instances" 40 → 60 (uses ${shippedTenantCount()})`]);
+  });
+
+  test('a fleet within every AWS default prints no increases', () => {
+    const { code, stderr } = flota('--tenants', `${FIXTURES}/good/minimal`);
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '✓ 1 tenant valid\n' });
   });
 
   test('exits 1 and prints every error line with a summary on stderr', () => {

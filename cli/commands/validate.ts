@@ -17,6 +17,9 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { checkSecretsExist } from '../lib/contact-secrets';
 import { withManifestAt } from '../lib/fleet-index';
 import { GitError } from '../lib/git';
+import { quotaCodeText } from '../../fleet/manifest/schema';
+import { buildFleetModel } from '../../fleet/model/fleet';
+import { cellLabel, fleetQuotaReport } from '../../fleet/model/quotas';
 
 const USAGE = `usage: flota validate [--tenants DIR] [--base REF] [--aws] [--json]
 
@@ -74,6 +77,21 @@ function budgetsAt(ref: string): DeployedBudgets | undefined {
   });
 }
 
+/**
+ * The quota increases a new account needs before the first deploy: every quota `_fleet.yaml` declares above the AWS
+ * default (validation has already proven the fleet fits the declared values). `flota quotas --aws` shows which of them
+ * an account already has.
+ */
+export function increasesText(model: Parameters<typeof fleetQuotaReport>[0]): string {
+  const lines = fleetQuotaReport(model).flatMap((report) =>
+    report.increases.map(
+      (i) => `  ${cellLabel(report.cell)}: ${quotaCodeText(i.quota)} "${i.quota.name}" ${i.from} → ${i.to} (uses ${i.usage})`,
+    ),
+  );
+  if (lines.length === 0) return '';
+  return `quota increases to request (Service Quotas) before the first deploy into a new account — _fleet.yaml declares these values:\n${lines.join('\n')}\n`;
+}
+
 export async function run(args: string[]): Promise<number> {
   const options = parseArgs(args);
   if ('help' in options) {
@@ -117,6 +135,7 @@ export async function run(args: string[]): Promise<number> {
     if (options.json) process.stdout.write('[]\n');
     const n = result.manifest.tenants.length;
     process.stderr.write(`✓ ${n} tenant${n === 1 ? '' : 's'} valid\n`);
+    process.stderr.write(increasesText(buildFleetModel(result.manifest)));
     return 0;
   }
   const { errors } = result;

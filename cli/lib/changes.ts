@@ -18,7 +18,7 @@
  *
  * A removed tenant stack is never deployed or destroyed by CI: see docs/delivery.md, "Decommissioning a tenant".
  */
-import type { FleetIndex } from './fleet-index';
+import { cellsOf, type FleetIndex } from './fleet-index';
 import type { FileChange } from './git';
 
 export type Effect =
@@ -74,6 +74,13 @@ export interface ChangeSet {
   /** Affected tenant stacks per wave; every wave 1..maxWaves is present (possibly empty) so CI expressions are total. */
   readonly waves: Readonly<Record<string, readonly string[]>>;
   readonly platform: boolean;
+  /** Every cell's platform stack when the platform is affected (deploy order: the first cell first), else empty. */
+  readonly platformStacks: readonly string[];
+  /**
+   * The deploy plan cell by cell, in cell order, only cells with something to deploy: CI deploys one cell completely
+   * (platform, then waves) before the next, so a bad change stops in the first cell.
+   */
+  readonly cells: readonly CellDeploy[];
   readonly observability: boolean;
   /** Tenant stacks whose manifest file was deleted: never deployed nor destroyed by CI. */
   readonly removed: readonly string[];
@@ -81,6 +88,14 @@ export interface ChangeSet {
   readonly all: boolean;
   /** Why each stack is affected: the files that caused it. */
   readonly reasons: Readonly<Record<string, readonly string[]>>;
+}
+
+/** One cell's share of a deploy: its platform stack (if affected) and its tenant stacks per wave. */
+export interface CellDeploy {
+  readonly cell: string;
+  readonly platform_stacks: readonly string[];
+  /** wave_1..wave_<maxWaves>, each present (possibly empty). */
+  readonly [wave: `wave_${number}`]: readonly string[];
 }
 
 export class ChangeClassificationError extends Error {
@@ -147,7 +162,7 @@ export function classifyChanges(files: readonly FileChange[], fleet: FleetIndex,
   if (all) {
     for (const tenant of fleet.tenants) tenantIds.add(tenant.id);
     observability = true;
-    for (const stack of [fleet.platformStackName, fleet.observabilityStackName, ...fleet.tenants.map((t) => t.stackName)]) {
+    for (const stack of [...cellsOf(fleet).map((c) => c.platformStackName), fleet.observabilityStackName, ...fleet.tenants.map((t) => t.stackName)]) {
       for (const why of allReasons) addReason(stack, why);
     }
   }
@@ -167,8 +182,20 @@ export function classifyChanges(files: readonly FileChange[], fleet: FleetIndex,
     waves[String(wave)] = tenants.filter((tenant) => tenant.wave === wave).map((tenant) => tenant.stackName);
   }
   const tenantStacks = tenants.map((tenant) => tenant.stackName);
+  const cells = cellsOf(fleet);
+  const platformStacks = all ? cells.map((c) => c.platformStackName) : [];
+  const cellOf = (tenant: (typeof tenants)[number]) => tenant.cell ?? cells[0]!.name;
+  const cellDeploys: CellDeploy[] = cells
+    .map((cell) => {
+      const deploy: Record<string, unknown> = { cell: cell.name, platform_stacks: all ? [cell.platformStackName] : [] };
+      for (let wave = 1; wave <= options.maxWaves; wave += 1) {
+        deploy[`wave_${wave}`] = tenants.filter((t) => t.wave === wave && cellOf(t) === cell.name).map((t) => t.stackName);
+      }
+      return deploy as unknown as CellDeploy;
+    })
+    .filter((deploy) => Object.entries(deploy).some(([key, value]) => key !== 'cell' && (value as string[]).length > 0));
   const stacks = [
-    ...(all ? [fleet.platformStackName] : []),
+    ...platformStacks,
     ...tenantStacks,
     ...(observability ? [fleet.observabilityStackName] : []),
   ];
@@ -182,6 +209,8 @@ export function classifyChanges(files: readonly FileChange[], fleet: FleetIndex,
     tenantStacks,
     waves,
     platform: all,
+    platformStacks,
+    cells: cellDeploys,
     observability,
     removed: [...removed].sort(),
     all,

@@ -16,10 +16,20 @@ export interface FleetIndexTenant {
   readonly id: string;
   readonly stackName: string;
   readonly wave: number;
+  /** Its cell. Default: the first cell. */
+  readonly cell?: string;
+}
+
+export interface FleetIndexCell {
+  readonly name: string;
+  readonly platformStackName: string;
 }
 
 export interface FleetIndex {
+  /** The first cell's platform stack. */
   readonly platformStackName: string;
+  /** Every cell in deploy order (the first hosts observability). Default: one cell whose platform is platformStackName. */
+  readonly cells?: readonly FleetIndexCell[];
   readonly observabilityStackName: string;
   /** Sorted by id. */
   readonly tenants: readonly FleetIndexTenant[];
@@ -28,11 +38,17 @@ export interface FleetIndex {
 export function fleetIndexFromModel(model: FleetModel): FleetIndex {
   return {
     platformStackName: model.platformStackName,
+    cells: model.cells.map((cell) => ({ name: cell.name, platformStackName: cell.platformStackName })),
     observabilityStackName: model.observability.stackName,
     tenants: model.tenants
-      .map((tenant) => ({ id: tenant.id, stackName: tenant.stackName, wave: tenant.wave }))
+      .map((tenant) => ({ id: tenant.id, stackName: tenant.stackName, wave: tenant.wave, cell: tenant.cell }))
       .sort((a, b) => a.id.localeCompare(b.id)),
   };
+}
+
+/** The cells of an index (one implicit cell when it names none). */
+export function cellsOf(fleet: FleetIndex): readonly FleetIndexCell[] {
+  return fleet.cells ?? [{ name: 'default', platformStackName: fleet.platformStackName }];
 }
 
 /** Loads and validates a manifest directory into a fleet index (normally `fleetIndexFromModel(loadFleet(dir))`). */

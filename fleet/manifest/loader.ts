@@ -7,7 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { compareErrors, type ManifestError } from './errors';
-import { checkIdentities, checkTenants, type CheckedFile, type RuleCode, type TenantIdentity } from './rules';
+import { checkCells, checkIdentities, checkTenants, type CheckedFile, type RuleCode, type TenantIdentity } from './rules';
 import { FleetSchema, TenantSchema, type FleetDefaults, type Manifest, type TenantManifest, type TenantSource } from './schema';
 import { validate } from './schema-errors';
 import { errorCode, parseFile, type ManifestFileSystem } from './yaml-source';
@@ -101,7 +101,7 @@ export function readManifestFiles(dir: string, options: LoadOptions = {}): Manif
   }
 
   errors.push(...checkIdentities(identities));
-  if (fleet !== undefined) errors.push(...checkTenants(fleet.data, tenants));
+  if (fleet !== undefined) errors.push(...checkCells(fleet), ...checkTenants(fleet.data, tenants));
   return fleet === undefined ? { errors, tenants } : { errors, fleet, tenants };
 }
 

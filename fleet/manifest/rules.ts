@@ -36,10 +36,12 @@ export const RULES = [
   { code: 'file-name-mismatch', title: 'A tenant id that differs from its file name.' },
   { code: 'duplicate-id', title: 'Two files declaring the same tenant id.' },
   { code: 'unknown-tier', title: 'A tenant tier that _fleet.yaml does not define.' },
+  { code: 'unknown-cell', title: 'A tenant cell that _fleet.yaml `cells` does not define.' },
   { code: 'name-too-long', title: 'An id (with the prefix) that makes a derived AWS name exceed its length limit (Lambda 64, IAM role 64, RDS 63, SQS 80, …).' },
   { code: 'name-pattern', title: 'A derived AWS name that breaks its pattern (e.g. RDS identifiers must start with a letter and contain no "--").' },
   { code: 'missing-tag', title: 'A tenant without a tag _fleet.yaml requires (cost-centre by default).' },
   { code: 'connection-budget', title: 'Worst-case Lambda connections exceed 80 % of the database max_connections.' },
+  { code: 'quota-exceeded', title: "A cell whose tenants need more of an account quota (RDS instances, parameter groups, REST APIs, usage plans, IAM roles, ENIs, …) than `quotas` declares: says which cell is full and which increase to request or where to move tenants." },
   { code: 'account-concurrency', title: "The fleet's reserved Lambda concurrency (ingest + API + migrate of every tenant) leaves fewer than the 100 unreserved executions AWS requires." },
   { code: 'missing-secret', title: 'Only with `flota validate --aws`: an alert contact names a Secrets Manager secret that does not exist (a tenant falls back to the fleet default contact; a fleet default has no fallback).' },
   { code: 'connection-transition', title: 'A change (checked with `flota validate --base REF`) that raises Lambda concurrency, which applies at once, beyond the budget of the max_connections still in force until the database reboots.' },
@@ -152,7 +154,61 @@ export function checkIdentities(tenants: readonly TenantIdentity[]): ManifestErr
   return errors;
 }
 
-/** Rules over every tenant that passed the schema and need the fleet defaults: required tags, a known tier. */
+/** Cells: names and accounts are unique (one cell per account), and the deploy role lives in the cell's account. */
+export function checkCells(fleet: CheckedFile<FleetDefaults>): ManifestError[] {
+  const errors: ManifestError[] = [];
+  const cells = fleet.data.cells ?? [];
+  const firstName = new Map<string, number>();
+  const firstAccount = new Map<string, number>();
+  cells.forEach((cell, i) => {
+    const name = firstName.get(cell.name);
+    if (name !== undefined) {
+      errors.push(
+        errorAt(fleet, ['cells', i, 'name'], 'value', {
+          code: 'duplicate-entry',
+          message: `is already the name of cells.${name}`,
+          got: q(cell.name),
+          fix: 'give every cell its own name',
+        }),
+      );
+    } else firstName.set(cell.name, i);
+    const account = firstAccount.get(cell.accountId);
+    if (account !== undefined) {
+      errors.push(
+        errorAt(fleet, ['cells', i, 'accountId'], 'value', {
+          code: 'duplicate-entry',
+          message: `is already the account of cells.${account} (${fleet.data.cells![account]!.name}); a cell is one account, and its platform IAM names are per account`,
+          got: q(cell.accountId),
+          fix: 'use another AWS account for this cell (e.g. a new member account of your AWS Organization)',
+        }),
+      );
+    } else firstAccount.set(cell.accountId, i);
+    if (cell.region !== undefined && cell.region !== fleet.data.region) {
+      errors.push(
+        errorAt(fleet, ['cells', i, 'region'], 'value', {
+          code: 'invalid-format',
+          message: `must be the fleet's region ${fleet.data.region}: CloudWatch cross-account observability links accounts only within one region, and the dashboards read one region`,
+          got: q(cell.region),
+          fix: `set region: ${fleet.data.region} or remove it (run one fleet per region)`,
+        }),
+      );
+    }
+    const roleAccount = /^arn:[^:]+:iam::(\d{12}):/.exec(cell.deployRoleArn)?.[1];
+    if (roleAccount !== undefined && roleAccount !== cell.accountId) {
+      errors.push(
+        errorAt(fleet, ['cells', i, 'deployRoleArn'], 'value', {
+          code: 'invalid-format',
+          message: `names a role in account ${roleAccount}, not in the cell's account ${cell.accountId}`,
+          got: q(cell.deployRoleArn),
+          fix: `use the deploy role in account ${cell.accountId} (arn:aws:iam::${cell.accountId}:role/<name>)`,
+        }),
+      );
+    }
+  });
+  return errors;
+}
+
+/** Rules over every tenant that passed the schema and need the fleet defaults: required tags, a known tier and cell. */
 export function checkTenants(fleet: FleetDefaults, tenants: readonly CheckedFile<TenantManifest>[]): ManifestError[] {
   const errors: ManifestError[] = [];
 
@@ -183,6 +239,24 @@ export function checkTenants(fleet: FleetDefaults, tenants: readonly CheckedFile
           fix: `${guess !== undefined ? `did you mean ${q(guess)}? ` : ''}use one of ${names.join(', ')}`,
         }),
       );
+    }
+
+    if (data.cell !== undefined) {
+      const cells = (fleet.cells ?? []).map((c) => c.name);
+      if (!cells.includes(data.cell)) {
+        const guess = didYouMean(data.cell, cells);
+        errors.push(
+          errorAt(t, ['cell'], 'value', {
+            code: 'unknown-cell',
+            message: cells.length === 0 ? '_fleet.yaml declares no cells' : 'is not a cell defined in _fleet.yaml',
+            got: q(data.cell),
+            fix:
+              cells.length === 0
+                ? 'remove `cell` (the fleet has one implicit cell) or declare `cells` in _fleet.yaml'
+                : `${guess !== undefined ? `did you mean ${q(guess)}? ` : ''}use one of ${cells.join(', ')}`,
+          }),
+        );
+      }
     }
   }
   return errors;

@@ -66,6 +66,9 @@ describe('buildFleetModel: a tenant that relies on defaults', () => {
       // floor(1 GiB × 0.75 / 9531392) = 84
       maxConnections: 84,
       port: 5432,
+      // one subnet group per cell and one parameter group per (family, tier), both in the platform stack
+      subnetGroupName: 'flota-db-subnets',
+      parameterGroup: { name: 'flota-postgres17-tier-bronze', shared: true },
     });
     expect(alpha.ingest).toEqual({
       batchSize: 10,

@@ -4,7 +4,8 @@
  */
 import { ANY_RECORD } from '../../contract/record';
 import type { ContactManifest, FleetDefaults, Manifest, TenantSource } from '../manifest/schema';
-import { deriveTenantNames } from './names';
+import { declaredCells, effectiveQuotas, cellOfTenant, platformStackNameOf, PLATFORM_STACK_NAME_BASE } from './cells';
+import { deriveTenantNames, sharedDbParameterGroupName, sharedDbSubnetGroupName } from './names';
 import { errorBudget } from './slo-windows';
 import {
   API_MAX_BODY_BYTES,
@@ -13,11 +14,13 @@ import {
   maxConnectionsFor,
   MESSAGE_RETENTION_SECONDS,
   POSTGRES,
+  dbParameterGroupFor,
   resolveSizing,
   visibilityTimeoutSeconds,
 } from './sizing';
 import type {
   AlertRoutingModel,
+  CellModel,
   ContactModel,
   FleetModel,
   GrafanaRoleAssociationModel,
@@ -27,7 +30,7 @@ import type {
   TenantModel,
 } from './types';
 
-export const PLATFORM_STACK_NAME = 'platform';
+export const PLATFORM_STACK_NAME = PLATFORM_STACK_NAME_BASE;
 export const OBSERVABILITY_STACK_NAME = 'observability';
 export const MANAGED_BY_TAG = { key: 'flota:managed-by', value: 'flota' } as const;
 
@@ -78,7 +81,8 @@ export function buildFleetModel(manifest: Manifest): FleetModel {
       ...(fleet.state.kmsKeyId !== undefined ? { kmsKeyId: fleet.state.kmsKeyId } : {}),
     },
     network: buildNetwork(fleet),
-    platformStackName: PLATFORM_STACK_NAME,
+    platformStackName: platformStackNameOf(declaredCells(fleet)[0]!.name),
+    cells: buildCells(fleet, tenants),
     observability: {
       stackName: OBSERVABILITY_STACK_NAME,
       workspaceName: `${fleet.prefix}-${fleet.environment}`,
@@ -91,6 +95,9 @@ export function buildFleetModel(manifest: Manifest): FleetModel {
       runbookBaseUrl: fleet.observability.runbookBaseUrl.replace(/\/+$/, ''),
       runbooksUrl: `${fleet.observability.docsBaseUrl === undefined ? '' : `${fleet.observability.docsBaseUrl.replace(/\/+$/, '')}/`}${RUNBOOKS_PATH}`,
       roleAssociations: roleAssociations(fleet),
+      ...(declaredCells(fleet).length > 1
+        ? { crossAccountSink: { name: `${fleet.prefix}-${fleet.environment}`, arnParameter: `/${fleet.prefix}/${fleet.environment}/observability/oam-sink-arn` } }
+        : {}),
     },
     tags: sortKeys(fleetTags),
     tenants,
@@ -104,12 +111,14 @@ function buildTenant(fleet: FleetDefaults, source: TenantSource): TenantModel {
   const sizing = resolveSizing(tier, t);
   const names = deriveTenantNames(fleet.prefix, t.id, fleet.environment);
   const quotaPerDay = sizing.api.quotaPerDay;
+  const parameterGroup = dbParameterGroupFor(fleet.prefix, t.tier, tier, sizing, names.dbParameterGroup);
   return {
     id: t.id,
     displayName: t.name,
     owner: { team: t.owner.team, email: t.owner.email },
     tier: t.tier,
     wave: t.wave,
+    cell: cellOfTenant(fleet, t.cell),
     sourceFile: source.file,
     stackName: tenantStackName(t.id),
     names,
@@ -125,6 +134,8 @@ function buildTenant(fleet: FleetDefaults, source: TenantSource): TenantModel {
       masterUsername: 'flota_admin',
       maxConnections: maxConnectionsFor(sizing.database.instanceClass),
       port: POSTGRES.port,
+      subnetGroupName: sharedDbSubnetGroupName(fleet.prefix),
+      parameterGroup,
     },
     ingest: {
       batchSize: sizing.ingest.batchSize,
@@ -165,6 +176,29 @@ function buildTenant(fleet: FleetDefaults, source: TenantSource): TenantModel {
       [MANAGED_BY_TAG.key]: MANAGED_BY_TAG.value,
     }),
   };
+}
+
+function buildCells(fleet: FleetDefaults, tenants: readonly TenantModel[]): CellModel[] {
+  return declaredCells(fleet).map((cell, index) => {
+    const mine = tenants.filter((t) => t.cell === cell.name);
+    const tiers = [...new Set(mine.filter((t) => t.database.parameterGroup.shared).map((t) => t.tier))].sort();
+    return {
+      name: cell.name,
+      ...(cell.accountId !== undefined ? { accountId: cell.accountId } : {}),
+      region: cell.region ?? fleet.region,
+      ...(cell.deployRoleArn !== undefined ? { deployRoleArn: cell.deployRoleArn } : {}),
+      platformStackName: platformStackNameOf(cell.name),
+      hostsObservability: index === 0,
+      quotas: effectiveQuotas(fleet, index),
+      dbSubnetGroupName: sharedDbSubnetGroupName(fleet.prefix),
+      parameterGroups: tiers.map((tier) => ({
+        name: sharedDbParameterGroupName(fleet.prefix, POSTGRES.parameterGroupFamily, tier),
+        family: POSTGRES.parameterGroupFamily,
+        tier,
+        maxConnections: maxConnectionsFor(fleet.tiers[tier]!.database.instanceClass),
+      })),
+    };
+  });
 }
 
 /** Percent → fraction, rounded so 99.9 becomes exactly 0.999 and its budget exactly 0.001. */

@@ -44,6 +44,19 @@ export function deriveTenantNames(prefix: string, id: string, environment: strin
   };
 }
 
+/**
+ * The cell's one DB subnet group (platform stack), shared by every tenant database of the cell. A tenant's own names
+ * are `<prefix>-<id>-…` with a non-empty id, so they can never equal it.
+ */
+export function sharedDbSubnetGroupName(prefix: string): string {
+  return `${prefix}-db-subnets`;
+}
+
+/** A cell's shared DB parameter group for one (family, tier): `<prefix>-<family>-tier-<tier>`. */
+export function sharedDbParameterGroupName(prefix: string, family: string, tier: string): string {
+  return `${prefix}-${family}-tier-${tier}`;
+}
+
 export type TenantNameKey = Exclude<keyof TenantNamesModel, 'apiGatewayRole'>;
 
 /** One AWS naming constraint. */

@@ -8,10 +8,11 @@
 import { DATABASE_TIMEOUTS_MS, minimumFunctionTimeoutMs } from '../../contract/database';
 import type { ManifestError } from '../manifest/errors';
 import { errorAt, q, type CheckedFile } from '../manifest/rules';
-import type { FleetDefaults, TenantManifest, TierManifest } from '../manifest/schema';
+import { QUOTAS, quotaCodeText, type FleetDefaults, type TenantManifest, type TierManifest } from '../manifest/schema';
 import { secretLookupName } from './alert-routing';
+import { cellOfTenant, declaredCells, effectiveQuota, effectiveQuotas } from './cells';
 import { checkTenantNames, deriveTenantNames, maxTenantIdLength } from './names';
-import type { ConnectionBudgetModel } from './types';
+import { cellFootprintFromManifest, cellUsage, perTenantCost, tenantFootprintFromManifest, tenantRoom, type TenantFootprint } from './quotas';
 import {
   CONNECTION_BUDGET_PERCENT_TEXT,
   connectionBudget,
@@ -21,13 +22,16 @@ import {
   minimumMaxReceiveCount,
   resolveSizing,
   smallestClassFitting,
+  reservedConcurrencyOf,
+  UNRESERVED_CONCURRENCY_MINIMUM,
   visibilityTimeoutSeconds,
   type ResolvedSizing,
 } from './sizing';
+import type { ConnectionBudgetModel } from './types';
 
 /** Every model rule over the fleet file and the tenant files that passed the schema. */
 export function checkDerivedRules(fleet: CheckedFile<FleetDefaults>, tenants: readonly CheckedFile<TenantManifest>[]): ManifestError[] {
-  return [...checkFleet(fleet), ...checkTenantDerivations(fleet.data, tenants), ...checkAccountConcurrency(fleet, tenants)];
+  return [...checkFleet(fleet), ...checkTenantDerivations(fleet.data, tenants), ...checkAccountConcurrency(fleet, tenants), ...checkCellQuotas(fleet, tenants)];
 }
 
 // ---------------------------------------------------------------------------------------------------------------------
@@ -225,37 +229,93 @@ function renderGot(value: unknown): string {
 // Whole fleet
 // ---------------------------------------------------------------------------------------------------------------------
 
-/** AWS rejects reserved concurrency that leaves fewer than this many executions unreserved in the account and region. */
-export const UNRESERVED_CONCURRENCY_MINIMUM = 100;
+export { UNRESERVED_CONCURRENCY_MINIMUM };
 
-/** Reserved concurrency of one tenant: ingest (= its event source's maximum concurrency), API and migrate. */
-export function reservedConcurrencyOf(sizing: ResolvedSizing): number {
-  return sizing.ingest.maxConcurrency + sizing.api.reservedConcurrency + MIGRATE_FUNCTION.reservedConcurrency;
+/**
+ * Reserved concurrency summed over each cell must fit that account's Lambda quota (else deploying its last tenants fails).
+ * Reported here rather than by quota-exceeded because its fix also names the tenants that reserve the most.
+ */
+function checkAccountConcurrency(fleet: CheckedFile<FleetDefaults>, tenants: readonly CheckedFile<TenantManifest>[]): ManifestError[] {
+  const errors: ManifestError[] = [];
+  const cells = declaredCells(fleet.data);
+  const explicit = fleet.data.cells !== undefined;
+  cells.forEach((cell, index) => {
+    const reserved = tenants
+      .filter((t) => fleet.data.tiers[t.data.tier] !== undefined && cellOfTenant(fleet.data, t.data.cell) === cell.name)
+      .map((t) => ({ id: t.data.id, reserved: reservedConcurrencyOf(resolveSizing(fleet.data.tiers[t.data.tier]!, t.data)) }));
+    const total = reserved.reduce((sum, r) => sum + r.reserved, 0);
+    const quota = effectiveQuota(fleet.data, index, 'lambdaConcurrentExecutions', fleet.valueAt(['lambdaConcurrencyLimit']) !== undefined);
+    const available = quota.value - UNRESERVED_CONCURRENCY_MINIMUM;
+    if (total <= available) return;
+    const largest = [...reserved]
+      .sort((a, b) => b.reserved - a.reserved || (a.id < b.id ? -1 : 1))
+      .slice(0, 3)
+      .map((r) => `${r.id} ${r.reserved}`);
+    const field = quota.declaredAt?.join('.') ?? (explicit ? `cells.${index}.quotas.lambdaConcurrentExecutions` : 'lambdaConcurrencyLimit');
+    errors.push(
+      errorAt(fleet, quota.declaredAt ?? (explicit ? ['cells', index, 'name'] : []), quota.declaredAt !== undefined || explicit ? 'value' : 'key', {
+        code: 'account-concurrency',
+        message:
+          `${explicit ? `cell ${cell.name}: ` : ''}the ${explicit ? 'cell' : 'fleet'} reserves ${total} concurrent executions (ingest maxConcurrency + API reserved concurrency + ${MIGRATE_FUNCTION.reservedConcurrency} migrate, ${reserved.length} tenants), ` +
+          `more than the ${available} a quota of ${quota.value} leaves after the ${UNRESERVED_CONCURRENCY_MINIMUM} AWS keeps unreserved`,
+        got: String(quota.value),
+        fix: `raise the Lambda concurrent-executions quota (Service Quotas${explicit ? ` lambda L-B99A9384, account ${cell.accountId}` : ''}) to at least ${total + UNRESERVED_CONCURRENCY_MINIMUM} and set ${field}, or lower ingest.maxConcurrency / api.reservedConcurrency (largest: ${largest.join(', ')})`,
+      }),
+    );
+  });
+  return errors;
 }
 
-/** Reserved concurrency summed over the fleet must fit the account quota (else deploying the last tenants fails). */
-function checkAccountConcurrency(fleet: CheckedFile<FleetDefaults>, tenants: readonly CheckedFile<TenantManifest>[]): ManifestError[] {
-  const reserved = tenants
-    .filter((t) => fleet.data.tiers[t.data.tier] !== undefined)
-    .map((t) => ({ id: t.data.id, reserved: reservedConcurrencyOf(resolveSizing(fleet.data.tiers[t.data.tier]!, t.data)) }));
-  const total = reserved.reduce((sum, r) => sum + r.reserved, 0);
-  const available = fleet.data.lambdaConcurrencyLimit - UNRESERVED_CONCURRENCY_MINIMUM;
-  if (total <= available) return [];
-  const largest = [...reserved]
-    .sort((a, b) => b.reserved - a.reserved || (a.id < b.id ? -1 : 1))
-    .slice(0, 3)
-    .map((r) => `${r.id} ${r.reserved}`);
-  const declared = fleet.valueAt(['lambdaConcurrencyLimit']) !== undefined;
-  return [
-    errorAt(fleet, declared ? ['lambdaConcurrencyLimit'] : [], declared ? 'value' : 'key', {
-      code: 'account-concurrency',
-      message:
-        `the fleet reserves ${total} concurrent executions (ingest maxConcurrency + API reserved concurrency + ${MIGRATE_FUNCTION.reservedConcurrency} migrate, ${reserved.length} tenants), ` +
-        `more than the ${available} a quota of ${fleet.data.lambdaConcurrencyLimit} leaves after the ${UNRESERVED_CONCURRENCY_MINIMUM} AWS keeps unreserved`,
-      got: String(fleet.data.lambdaConcurrencyLimit),
-      fix: `raise the Lambda concurrent-executions quota (Service Quotas L-B99A9384) to at least ${total + UNRESERVED_CONCURRENCY_MINIMUM} and set lambdaConcurrencyLimit, or lower ingest.maxConcurrency / api.reservedConcurrency (largest: ${largest.join(', ')})`,
-    }),
-  ];
+/**
+ * Every cell's usage of every account quota (fleet/model/quotas.ts) must fit the quota `_fleet.yaml` declares (the AWS
+ * default unless declared). Placement is explicit — a tenant stays in the cell it names (default: the first) because
+ * moving it replaces every resource — so a cell that is full is an error naming the cell, the quota, the increase to
+ * request (when AWS can raise it) and the cells with room.
+ */
+function checkCellQuotas(fleet: CheckedFile<FleetDefaults>, tenants: readonly CheckedFile<TenantManifest>[]): ManifestError[] {
+  const cells = declaredCells(fleet.data);
+  const names = new Set(cells.map((c) => c.name));
+  const footprints = tenants
+    .map((t) => tenantFootprintFromManifest(fleet.data, t.data))
+    .filter((f): f is TenantFootprint => f !== undefined && names.has(f.cell));
+  const explicit = fleet.data.cells !== undefined;
+  const state = cells.map((cell, index) => {
+    const footprint = cellFootprintFromManifest(fleet.data, index);
+    const quotas = effectiveQuotas(fleet.data, index);
+    const usage = cellUsage(footprint, footprints);
+    return { cell, index, footprint, quotas, usage, room: tenantRoom(footprint, usage, quotas) };
+  });
+  const errors: ManifestError[] = [];
+  for (const { cell, index, footprint, quotas, usage } of state) {
+    for (const q of QUOTAS) {
+      // account-concurrency reports the Lambda quota with the tenants that reserve the most
+      if (q.key === 'lambdaConcurrentExecutions' || usage[q.key] <= quotas[q.key]) continue;
+      const declared = effectiveQuota(fleet.data, index, q.key).declaredAt;
+      const where = explicit ? `cell ${cell.name} (account ${cell.accountId}, ${cell.region ?? fleet.data.region})` : `the account (${fleet.data.region})`;
+      const setPath = declared?.join('.') ?? (explicit ? `cells.${index}.quotas.${q.key}` : `quotas.${q.key}`);
+      const cost = perTenantCost(q, footprint);
+      const move = cost === undefined ? undefined : Math.ceil((usage[q.key] - quotas[q.key]) / cost);
+      const withRoom = state.filter((o) => o.index !== index && o.room > 0).map((o) => `${o.cell.name} has room for ${o.room}`);
+      const moveText =
+        move === undefined
+          ? undefined
+          : `move ${move} tenant${move === 1 ? '' : 's'} to another cell with \`cell:\` in their files${withRoom.length > 0 ? ` (${withRoom.join(', ')})` : ' (add a cell to _fleet.yaml `cells`: no cell has room)'}`;
+      const request = q.adjustable
+        ? `request an increase of ${quotaCodeText(q)} to at least ${usage[q.key]} in ${explicit ? `account ${cell.accountId} ${cell.region ?? fleet.data.region}` : fleet.data.region} (Service Quotas) and set ${setPath}: ${usage[q.key]}`
+        : undefined;
+      errors.push(
+        errorAt(fleet, declared ?? (explicit ? ['cells', index, 'name'] : []), declared !== undefined || explicit ? 'value' : 'key', {
+          code: 'quota-exceeded',
+          message:
+            `${where} is full: its ${usageSubject(footprints, cell.name)}need ${usage[q.key]} ${q.unit} of "${q.name}" (${quotaCodeText(q)}; ${q.counts}), ` +
+            `over the quota of ${quotas[q.key]}${q.adjustable ? '' : ', which AWS cannot raise'}`,
+          got: String(quotas[q.key]),
+          fix: [request, moveText].filter((x): x is string => x !== undefined).join(', or ') || `lower what the cell's tenants use of ${q.name}`,
+        }),
+      );
+    }
+  }
+  return errors;
 }
 
 // ---------------------------------------------------------------------------------------------------------------------
@@ -368,3 +428,9 @@ export function checkContactSecrets(
       }),
     );
 }
+
+function usageSubject(footprints: readonly TenantFootprint[], cell: string): string {
+  const n = footprints.filter((f) => f.cell === cell).length;
+  return `${n} tenant${n === 1 ? '' : 's'} `;
+}
+

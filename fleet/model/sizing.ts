@@ -7,6 +7,7 @@
  * humans running psql during an incident, and Lambda containers that linger a moment after their replacement started.
  */
 import { INSTANCE_CLASS_MEMORY_GIB, type TenantManifest, type TierManifest } from '../manifest/schema';
+import { sharedDbParameterGroupName } from './names';
 import type { ConnectionBudgetModel } from './types';
 
 /**
@@ -28,6 +29,9 @@ export const CONNECTION_BUDGET_PERCENT_TEXT = `${Math.round(CONNECTION_BUDGET_FR
  * holding one connection. Counted by the connection budget and by the account's reserved concurrency.
  */
 export const MIGRATE_FUNCTION = { timeoutSeconds: 300, memoryMb: 256, reservedConcurrency: 1, poolSize: 1 } as const;
+
+/** AWS rejects reserved concurrency that leaves fewer than this many executions unreserved in the account and region. */
+export const UNRESERVED_CONCURRENCY_MINIMUM = 100;
 
 /** AWS: an SQS event source's visibility timeout should be ≥ 6 × the function timeout (plus the batching window). */
 export const VISIBILITY_TIMEOUT_FACTOR = 6;
@@ -137,3 +141,25 @@ export const DLQ_RETENTION_SECONDS = 14 * 24 * 3600;
 
 /** SNS caps a message at 256 KiB; leave room for the JSON envelope the API wraps around the body. */
 export const API_MAX_BODY_BYTES = 240 * 1024;
+
+/**
+ * The DB parameter group a tenant uses. Its parameters are TLS-only plus `max_connections`, which follows from the
+ * instance class; a tenant whose `max_connections` equals its tier's shares the cell's `(family, tier)` group (platform
+ * stack), and only a tenant whose parameters differ (an instanceClass override) gets a group of its own. RDS allows
+ * 50 parameter groups per account and region by default, so one per tenant would cap a cell at 50 tenants.
+ */
+export function dbParameterGroupFor(
+  prefix: string,
+  tierName: string,
+  tier: TierManifest,
+  sizing: ResolvedSizing,
+  ownName: string,
+): { readonly name: string; readonly shared: boolean } {
+  const shared = maxConnectionsFor(sizing.database.instanceClass) === maxConnectionsFor(tier.database.instanceClass);
+  return shared ? { name: sharedDbParameterGroupName(prefix, POSTGRES.parameterGroupFamily, tierName), shared } : { name: ownName, shared };
+}
+
+/** Reserved concurrency of one tenant: ingest (= its event source's maximum concurrency), API and migrate. */
+export function reservedConcurrencyOf(sizing: { readonly ingest: { readonly maxConcurrency: number }; readonly api: { readonly reservedConcurrency: number } }): number {
+  return sizing.ingest.maxConcurrency + sizing.api.reservedConcurrency + MIGRATE_FUNCTION.reservedConcurrency;
+}

@@ -4,8 +4,7 @@ import { stringify } from 'yaml';
 import { deployedBudgets, loadManifest } from '..';
 import type { ManifestFileSystem } from '../manifest';
 import { buildFleetModel } from '.';
-import { reservedConcurrencyOf } from './rules';
-import { maxConnectionsFor, resolveSizing } from './sizing';
+import { maxConnectionsFor, reservedConcurrencyOf, resolveSizing } from './sizing';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const FLEET_TEXT = fs.readFileSync(path.join(ROOT, 'fleet/manifest/fixtures/good/minimal/_fleet.yaml'), 'utf8');

@@ -75,6 +75,13 @@ export interface DatabaseModel {
   /** The `max_connections` value the parameter group sets explicitly (so the connection budget is exact). */
   readonly maxConnections: number;
   readonly port: number;
+  /** The cell's shared DB subnet group (platform stack); tenant stacks create none. */
+  readonly subnetGroupName: string;
+  /**
+   * The parameter group the instance uses: the cell's shared `(family, tier)` group (platform stack) when the tenant's
+   * parameters equal its tier's, else the tenant's own group (names.dbParameterGroup), created by the tenant stack.
+   */
+  readonly parameterGroup: { readonly name: string; readonly shared: boolean };
 }
 
 /** Proof data that Lambda concurrency can never exhaust the database's connections. */
@@ -169,6 +176,8 @@ export interface TenantModel {
   readonly tier: TierName;
   /** Deploy wave (1 = first). */
   readonly wave: number;
+  /** Name of the cell (CellModel.name) the tenant lives in. */
+  readonly cell: string;
   /** Manifest file this tenant came from, relative to the repository root (for error messages and `flota changed`). */
   readonly sourceFile: string;
   /** cdktf stack name: `tenant-${id}`. */
@@ -241,12 +250,47 @@ export interface ObservabilityModel {
   readonly runbooksUrl: string;
   /** Who may sign in to the workspace: one aws_grafana_role_association per role with groups (AWS_SSO). */
   readonly roleAssociations: readonly GrafanaRoleAssociationModel[];
+  /**
+   * CloudWatch cross-account observability (only with more than one cell): the first cell's account is the monitoring
+   * account with an OAM sink; every other cell's platform stack links to it, so the one CloudWatch data source sees every
+   * cell's metrics. The sink ARN is published to an SSM parameter in the monitoring account, read by the other cells.
+   */
+  readonly crossAccountSink?: { readonly name: string; readonly arnParameter: string };
 }
 
 export interface GrafanaRoleAssociationModel {
   readonly role: 'ADMIN' | 'EDITOR' | 'VIEWER';
   /** IAM Identity Center group ids, sorted, no duplicates. */
   readonly groupIds: readonly string[];
+}
+
+/** One shared DB parameter group of a cell: `(family, tier)`, TLS only, max_connections of the tier's instance class. */
+export interface SharedParameterGroupModel {
+  readonly name: string;
+  readonly family: string;
+  readonly tier: string;
+  readonly maxConnections: number;
+}
+
+/**
+ * A cell: one AWS account (and region) with its own platform stack. A fleet without `cells` has one implicit cell,
+ * `default`, deployed with the CI credentials' own account (no assume role).
+ */
+export interface CellModel {
+  readonly name: string;
+  /** undefined for the implicit cell. */
+  readonly accountId?: string;
+  readonly region: string;
+  /** Role the cell's stacks assume (provider assume_role); undefined for the implicit cell. */
+  readonly deployRoleArn?: string;
+  readonly platformStackName: string;
+  /** The first cell: holds the Grafana workspace and the CloudWatch cross-account observability sink. */
+  readonly hostsObservability: boolean;
+  /** Effective account quotas (declared or AWS default), by quota key (fleet/manifest/schema/quotas.ts). */
+  readonly quotas: Readonly<Record<string, number>>;
+  readonly dbSubnetGroupName: string;
+  /** Shared parameter groups its tenants use, sorted by name. */
+  readonly parameterGroups: readonly SharedParameterGroupModel[];
 }
 
 export interface FleetModel {
@@ -256,8 +300,10 @@ export interface FleetModel {
   readonly environment: string;
   readonly state: StateBackendModel;
   readonly network: NetworkModel;
-  /** cdktf stack name of the shared platform stack. */
+  /** cdktf stack name of the first cell's platform stack (the only one without cells). */
   readonly platformStackName: string;
+  /** Declared order; the first is the default cell and hosts observability. Always at least one. */
+  readonly cells: readonly CellModel[];
   readonly observability: ObservabilityModel;
   /** Tags applied to shared (non-tenant) resources. */
   readonly tags: Readonly<Record<string, string>>;

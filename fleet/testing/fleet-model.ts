@@ -16,6 +16,10 @@ export interface TestTenantOptions {
   readonly recordTypes?: readonly string[] | null;
   /** records.maxPayloadBytes. Default: 204800 (the fleet-wide limit). */
   readonly maxPayloadBytes?: number;
+  /** Cell name. Default: `default` (the implicit cell). */
+  readonly cell?: string;
+  /** A parameter group of its own instead of the tier's shared one. Default: false. */
+  readonly ownParameterGroup?: boolean;
 }
 
 const PREFIX = 'flota';
@@ -30,6 +34,7 @@ export function testTenant(id: string, options: TestTenantOptions = {}): TenantM
     owner: { team: `team-${id}`, email: `${id}@example.com` },
     tier,
     wave: 1,
+    cell: options.cell ?? 'default',
     sourceFile: `tenants/${id}.yaml`,
     stackName: `tenant-${id}`,
     names: {
@@ -73,6 +78,8 @@ export function testTenant(id: string, options: TestTenantOptions = {}): TenantM
       masterUsername: 'flota_admin',
       maxConnections: 200,
       port: 5432,
+      subnetGroupName: `${PREFIX}-db-subnets`,
+      parameterGroup: options.ownParameterGroup === true ? { name: `${base}-pg17`, shared: false } : { name: `${PREFIX}-postgres17-tier-${tier}`, shared: true },
     },
     ingest: {
       batchSize: 25,
@@ -142,6 +149,17 @@ export function testFleet(ids: readonly string[] = ['acme', 'globex']): FleetMod
       interfaceEndpoints: ['sqs', 'sns', 'secretsmanager', 'logs', 'kms'],
     },
     platformStackName: 'platform',
+    cells: [
+      {
+        name: 'default',
+        region: 'eu-west-1',
+        platformStackName: 'platform',
+        hostsObservability: true,
+        quotas: {},
+        dbSubnetGroupName: `${PREFIX}-db-subnets`,
+        parameterGroups: [{ name: `${PREFIX}-postgres17-tier-silver`, family: 'postgres17', tier: 'silver', maxConnections: 200 }],
+      },
+    ],
     observability: {
       stackName: 'observability',
       workspaceName: 'flota-test',

@@ -72,7 +72,6 @@ describe('TenantDatabase', () => {
           database: { ...tenant.database, parameterGroupFamily: 'mysql8.0' },
           names: tenant.names,
           vpcId: 'vpc',
-          subnetIds: [],
           clientSecurityGroupId: 'sg',
           keyArn: 'arn',
         }),

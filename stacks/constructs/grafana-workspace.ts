@@ -36,6 +36,12 @@ export interface GrafanaWorkspaceProps {
    * @default "1"
    */
   readonly tokenGeneration?: string;
+  /**
+   * The account is the monitoring account of CloudWatch cross-account observability (a fleet with several cells): the
+   * data source lists the linked accounts (Grafana's CloudWatch plugin needs oam:ListSinks and oam:ListAttachedLinks).
+   * @default false
+   */
+  readonly crossAccountObservability?: boolean;
 }
 
 /** Days between token rotations. */
@@ -130,6 +136,13 @@ export class GrafanaWorkspace extends Construct {
         Resource: aws.arn('cloudwatch', 'alarm:*'),
       },
     ];
+    if (props.crossAccountObservability === true) {
+      statements.push(
+        // oam:ListSinks has no resource-level permissions
+        { Sid: 'ListObservabilitySinks', Effect: 'Allow', Action: 'oam:ListSinks', Resource: '*', Condition: { StringEquals: { 'aws:RequestedRegion': aws.region } } },
+        { Sid: 'ListLinkedAccounts', Effect: 'Allow', Action: 'oam:ListAttachedLinks', Resource: aws.arn('oam', 'sink/*') },
+      );
+    }
     new IamRolePolicy(this, 'cloudwatch-read', { name: 'cloudwatch-read', role: this.role.id, policy: policyDocument(statements) });
 
     this.workspace = new AwsGrafanaWorkspace(this, 'workspace', {

@@ -8,6 +8,18 @@ export interface StackFoundationProps {
   readonly region: string;
   /** Applied to every taggable resource through the provider's default_tags. */
   readonly tags: Readonly<Record<string, string>>;
+  /**
+   * The cell's deploy role: the provider assumes it, so the stack's resources land in the cell's account while its state
+   * stays in the fleet's state bucket (read and written with the CI credentials). Undefined: the implicit cell, deployed
+   * with the CI credentials' own account.
+   */
+  readonly assumeRoleArn?: string;
+}
+
+/** The provider's assume_role block for a cell's deploy role (none for the implicit cell). */
+export function assumeRoleOf(roleArn: string | undefined, stackName: string) {
+  // Session names are ≤ 64 characters of [\w+=,.@-]; the stack name makes CloudTrail entries traceable to a stack.
+  return roleArn === undefined ? undefined : [{ roleArn, sessionName: `flota-${stackName}`.slice(0, 64) }];
 }
 
 /** State key of a stack: `${keyPrefix}/${stackName}.tfstate` (one state file per stack = one blast radius). */
@@ -32,6 +44,7 @@ export function addBackendAndProvider(stack: TerraformStack, props: StackFoundat
   if (state.useLockfile) stack.addOverride('terraform.backend.s3.use_lockfile', true);
   return new AwsProvider(stack, 'aws', {
     region: props.region,
+    assumeRole: assumeRoleOf(props.assumeRoleArn, props.stackName),
     defaultTags: [{ tags: { ...props.tags } }],
   });
 }

@@ -1,7 +1,6 @@
 import { Construct } from 'constructs';
 import { DbInstance } from '@cdktf/provider-aws/lib/db-instance';
 import { DbParameterGroup } from '@cdktf/provider-aws/lib/db-parameter-group';
-import { DbSubnetGroup } from '@cdktf/provider-aws/lib/db-subnet-group';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import type { DatabaseModel } from '../../fleet/model/types';
@@ -11,12 +10,10 @@ export interface TenantDatabaseProps {
   readonly names: {
     readonly dbInstance: string;
     readonly dbParameterGroup: string;
-    readonly dbSubnetGroup: string;
     readonly dbFinalSnapshot: string;
     readonly databaseSecurityGroup: string;
   };
   readonly vpcId: string;
-  readonly subnetIds: string[];
   /** The ONLY security group allowed to connect (the tenant's Lambda security group). */
   readonly clientSecurityGroupId: string;
   /** Tenant KMS key: storage and the RDS-managed master password secret. */
@@ -61,12 +58,11 @@ export class TenantDatabase extends Construct {
       referencedSecurityGroupId: props.clientSecurityGroupId,
     });
 
-    const subnetGroup = new DbSubnetGroup(this, 'subnet-group', {
-      name: names.dbSubnetGroup,
-      description: `Private subnets of ${names.dbInstance}`,
-      subnetIds: props.subnetIds,
-    });
-    const parameterGroup = new DbParameterGroup(this, 'parameter-group', {
+    // The cell's shared subnet group and, unless this tenant's parameters differ from its tier's, the shared (family,
+    // tier) parameter group: both live in the platform stack (SharedDatabaseGroups), named by the model.
+    const parameterGroup = database.parameterGroup.shared
+      ? undefined
+      : new DbParameterGroup(this, 'parameter-group', {
       name: names.dbParameterGroup,
       family: database.parameterGroupFamily,
       description: `${names.dbInstance}: TLS only, explicit max_connections (connection budget)`,
@@ -76,7 +72,7 @@ export class TenantDatabase extends Construct {
         { name: 'max_connections', value: String(database.maxConnections), applyMethod: 'pending-reboot' },
       ],
       lifecycle: { createBeforeDestroy: true },
-    });
+      });
 
     this.instance = new DbInstance(this, 'instance', {
       identifier: names.dbInstance,
@@ -96,9 +92,9 @@ export class TenantDatabase extends Construct {
       storageEncrypted: true,
       kmsKeyId: props.keyArn,
       multiAz: database.multiAz,
-      dbSubnetGroupName: subnetGroup.name,
+      dbSubnetGroupName: database.subnetGroupName,
       vpcSecurityGroupIds: [this.securityGroup.id],
-      parameterGroupName: parameterGroup.name,
+      parameterGroupName: parameterGroup?.name ?? database.parameterGroup.name,
       publiclyAccessible: false,
       caCertIdentifier: props.caCertIdentifier ?? 'rds-ca-rsa2048-g1',
       backupRetentionPeriod: database.backupRetentionDays,

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { allocatedStorageGb, backupRetentionDays, batchSize, batchingWindowSeconds, burstLimit, instanceClass, logRetentionDays, maxAllocatedStorageGb, maxConcurrency, maxReceiveCount, multiAz, rateLimitPerSecond, reservedConcurrency } from './fields';
 import { contact } from './contacts';
+import { QuotasSchema } from './quotas';
 import { apiPoolSize, apiTimeoutSeconds, ingestPoolSize, ingestTimeoutSeconds, lambdaMemoryMb, pageOn, percent, quotaPerDay, ssoGroupIds } from './fields';
 
 
@@ -93,6 +94,32 @@ export const tagValue = z
   .regex(/^[A-Za-z0-9 _.:/=+\-@]{0,256}$/, { message: 'is not a valid AWS tag value (0..256 of A-Z a-z 0-9 space _ . : / = + - @)' });
 export const tags = z.record(tagKey, tagValue);
 
+const regionName = z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, { message: 'is not an AWS region name' });
+
+/** Cell names become part of stack names (`platform-<cell>`): short, lowercase. */
+export const CELL_NAME_PATTERN = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
+
+export const CellSchema = z
+  .strictObject({
+    name: z
+      .string()
+      .regex(CELL_NAME_PATTERN, { message: 'must be lowercase letters/digits with single inner hyphens, starting with a letter' })
+      .max(20)
+      .describe('Cell name (1..20 characters); tenants name it in `cell`. Its platform stack is `platform-<name>` (`platform` for a cell named `default`).'),
+    accountId: z
+      .string()
+      .regex(/^\d{12}$/, { message: 'must be a 12-digit AWS account id' })
+      .describe('AWS account (usually one member account of your AWS Organization) the cell deploys into.'),
+    region: regionName.optional().describe("Region of the cell; must be the fleet's `region` (CloudWatch cross-account observability links accounts within one region: run one fleet per region). Default: `region`."),
+    deployRoleArn: z
+      .string()
+      .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,128}$/, { message: 'is not an IAM role ARN (arn:aws:iam::<account>:role/<name>)' })
+      .describe("IAM role in the cell's account that the cell's stacks assume (Terraform AWS provider `assume_role`); it must trust the CI role."),
+    quotas: QuotasSchema.optional().describe("This account's quotas. Default: the fleet's `quotas` (each at its AWS default unless declared)."),
+  })
+  .describe('One cell: an AWS account (and region) with its own platform stack and a share of the tenants.');
+export type CellManifest = z.infer<typeof CellSchema>;
+
 export const GRAFANA_AUTH_PROVIDERS = ['AWS_SSO', 'SAML'] as const;
 
 export const FleetSchema = z
@@ -183,6 +210,15 @@ export const FleetSchema = z
       .default(1000)
       .describe(
         "The account's regional Lambda concurrent-executions quota (100..1000000). Reserved concurrency of every tenant (ingest maxConcurrency + API reservedConcurrency + 1 migrate) must leave the 100 executions AWS keeps unreserved. Default: 1000 (the AWS default quota).",
+      ),
+    quotas: QuotasSchema.prefault({}),
+    cells: z
+      .array(CellSchema)
+      .min(1)
+      .max(50)
+      .optional()
+      .describe(
+        'Cells: the AWS accounts the fleet spreads over once it outgrows one. Tenants name one in `cell` (default: the first). The first cell also hosts the shared Grafana workspace and the CloudWatch cross-account observability sink. Default: one implicit cell, the account the deploy credentials belong to, in `region`.',
       ),
     requiredTenantTags: z
       .array(z.string().min(1))

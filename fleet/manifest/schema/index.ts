@@ -10,5 +10,6 @@
  */
 export { CUSTOM_CODE, OPERATIONAL_ALARM_IDS, SSO_GROUP_ID_PATTERN, type OperationalAlarmId, TENANT_ID_PATTERN, MAX_DEPLOY_WAVES, LOG_RETENTION_DAYS, INSTANCE_CLASS_MEMORY_GIB, INSTANCE_CLASSES } from './fields';
 export { SECRET_LITERAL_PATTERNS, SECRET_NAME_PATTERN, CONTACT_KINDS, ContactSchema, type ContactManifest } from './contacts';
-export { TierSchema, AlertRoutingSchema, GRAFANA_AUTH_PROVIDERS, FleetSchema, type TierManifest, type FleetDefaults } from './fleet';
+export { TierSchema, AlertRoutingSchema, GRAFANA_AUTH_PROVIDERS, FleetSchema, CellSchema, CELL_NAME_PATTERN, type TierManifest, type FleetDefaults, type CellManifest } from './fleet';
+export { QUOTAS, QUOTA_KEYS, QUOTA_BY_KEY, QuotasSchema, quotaCodeText, type QuotaDefinition, type QuotaKey, type QuotasManifest } from './quotas';
 export { TenantSchema, type TenantManifest, type TenantSource, type Manifest } from './tenant';

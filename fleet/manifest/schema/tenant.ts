@@ -35,6 +35,11 @@ export const TenantSchema = z
       .max(MAX_DEPLOY_WAVES)
       .default(1)
       .describe(`Deploy wave (1..${MAX_DEPLOY_WAVES}; 1 deploys first, each wave waits for the previous one). Default: 1.`),
+    cell: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('A cell defined in `_fleet.yaml` `cells`. Moving a tenant to another cell replaces every resource (a new account): never change it for a deployed tenant. Default: the first cell.'),
     database: z
       .strictObject({
         instanceClass: fromTier(instanceClass, 'database.instanceClass'),
