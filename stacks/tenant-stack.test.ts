@@ -262,7 +262,9 @@ describe('TenantStack', () => {
       expect(instance['engine_version']).toBe('17');
       expect(instance['auto_minor_version_upgrade']).toBe(true);
       // The provider keeps a configured prefix of engine_version_actual: "17" matches 17.6 and 17.7 alike.
-      expect(onlyResource(stack, 'aws_db_parameter_group')['family']).toBe(`postgres${instance['engine_version'] as string}`);
+      // The tenant's parameter group (shared per tier in the platform stack, or its own) is of the same major family.
+      expect(tenant.database.parameterGroupFamily).toBe(`postgres${instance['engine_version'] as string}`);
+      expect(instance['parameter_group_name']).toBe(tenant.database.parameterGroup.name);
     });
 
     test("ingest reserves its event source's maximum concurrency, so another tenant's backlog cannot starve it", () => {

@@ -48,7 +48,7 @@ describe('flota validate --aws (contact secrets)', () => {
     secretsManager(named);
     const { code, stderr } = await validate('--aws');
     expect(code).toBe(0);
-    expect(stderr).toBe(`checked ${named.length} contact secrets in eu-west-1: 0 missing\n✓ ${shippedTenantCount()} tenants valid\n`);
+    expect(stderr.split('\n').slice(0, 2)).toEqual([`checked ${named.length} contact secrets in eu-west-1: 0 missing`, `✓ ${shippedTenantCount()} tenants valid`]);
     expect(secrets.commandCalls(DescribeSecretCommand).map((call) => (call.args[0].input as { SecretId: string }).SecretId).sort()).toEqual([...named]);
     expect(secrets.commandCalls(GetSecretValueCommand)).toHaveLength(0);
   });

@@ -1,7 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { shippedTenantCount } from '../../fleet/testing/shipped-fleet';
+import { shippedTenantCount, SHIPPED_TENANTS_DIR } from '../../fleet/testing/shipped-fleet';
+import { loadFleet } from '../../fleet';
+import { reservedConcurrencyOf, UNRESERVED_CONCURRENCY_MINIMUM } from '../../fleet/model/sizing';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const FIXTURES = 'fleet/manifest/fixtures';
@@ -18,8 +20,14 @@ describe('flota validate', () => {
     const [summary, heading, ...increases] = stderr.trimEnd().split('\n');
     expect(summary).toBe(`✓ ${shippedTenantCount()} tenants valid`);
     expect(heading).toMatch(/^quota increases to request \(Service Quotas\) before the first deploy into a new account/);
-    // 50 tenants = 50 RDS DB instances, over the AWS default of 40
-    expect(increases).toEqual([`  cell default (the deploy account, eu-west-1): rds L-7B6409FD "DB instances" 40 → 60 (uses ${shippedTenantCount()})`]);
+    // 50 tenants = 50 RDS DB instances, over the AWS default of 40; their reserved concurrency (ingest + API + migrate of
+    // each tenant, + the 100 AWS keeps unreserved) is over the default 1,000 concurrent executions.
+    const fleet = loadFleet(SHIPPED_TENANTS_DIR);
+    const reserved = fleet.tenants.reduce((sum, t) => sum + reservedConcurrencyOf(t), 0) + UNRESERVED_CONCURRENCY_MINIMUM;
+    expect(increases).toEqual([
+      `  cell default (the deploy account, eu-west-1): rds L-7B6409FD "DB instances" 40 → 60 (uses ${shippedTenantCount()})`,
+      `  cell default (the deploy account, eu-west-1): lambda L-B99A9384 "Concurrent executions" 1000 → 2000 (uses ${reserved})`,
+    ]);
   });
 
   test('a fleet within every AWS default prints no increases', () => {
@@ -59,7 +67,9 @@ describe('flota validate', () => {
   });
 
   test('--base checks the change against the fleet deployed from a git ref (here: HEAD, which the shipped fleet matches)', () => {
-    expect(flota('--base', 'HEAD')).toEqual({ code: 0, stdout: '', stderr: `✓ ${shippedTenantCount()} tenants valid\n` });
+    const base = flota('--base', 'HEAD');
+    expect({ code: base.code, stdout: base.stdout }).toEqual({ code: 0, stdout: '' });
+    expect(base.stderr.split('\n')[0]).toBe(`✓ ${shippedTenantCount()} tenants valid`); // then the quota increases, as without --base
     const missing = flota('--base', 'no-such-ref-anywhere');
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain("git ref 'no-such-ref-anywhere' is not a commit");

@@ -259,7 +259,7 @@ function checkAccountConcurrency(fleet: CheckedFile<FleetDefaults>, tenants: rea
           `${explicit ? `cell ${cell.name}: ` : ''}the ${explicit ? 'cell' : 'fleet'} reserves ${total} concurrent executions (ingest maxConcurrency + API reserved concurrency + ${MIGRATE_FUNCTION.reservedConcurrency} migrate, ${reserved.length} tenants), ` +
           `more than the ${available} a quota of ${quota.value} leaves after the ${UNRESERVED_CONCURRENCY_MINIMUM} AWS keeps unreserved`,
         got: String(quota.value),
-        fix: `raise the Lambda concurrent-executions quota (Service Quotas${explicit ? ` lambda L-B99A9384, account ${cell.accountId}` : ''}) to at least ${total + UNRESERVED_CONCURRENCY_MINIMUM} and set ${field}, or lower ingest.maxConcurrency / api.reservedConcurrency (largest: ${largest.join(', ')})`,
+        fix: `raise the Lambda concurrent-executions quota (Service Quotas lambda L-B99A9384${explicit ? `, account ${cell.accountId}` : ''}) to at least ${total + UNRESERVED_CONCURRENCY_MINIMUM} and set ${field}, or lower ingest.maxConcurrency / api.reservedConcurrency (largest: ${largest.join(', ')})`,
       }),
     );
   });
