@@ -42,11 +42,9 @@ describe('flota slo simulate', () => {
     expect(within(pair('steady-6x', 'page-6h'))).toBe(true);
   });
 
-  // KNOWN GAP (#10, follow-up): each query's period is the SHORT window, and CloudWatch returns period-aligned buckets
-  // starting in [now − L − 60 s, now − 60 s), so the long-window sum covers between L − P and L: the tickets fire up to
-  // one short window EARLY (3×: 22 h 30 m instead of 24 h; 1×: 67 h instead of 72 h), more than one interval. Fix:
-  // query at a period ≤ the evaluation interval (resample already builds the short window). Flip to `test` then.
-  test.failing('at 3× and 1× the tickets fire within one evaluation interval of the Workbook’s detection time', () => {
+  // Until the query period was bounded by the evaluation interval (it was the SHORT window), the period-aligned buckets
+  // starting in [now − L − 60 s, now − 60 s) covered between L − P and L: 3× fired at 22 h 30 m, 1× at 67 h.
+  test('at 3× and 1× the tickets fire within one evaluation interval of the Workbook’s detection time', () => {
     expect(within(pair('steady-3x', 'ticket-1d'))).toBe(true);
     expect(within(pair('steady-1x', 'ticket-3d'))).toBe(true);
   });

@@ -7,7 +7,8 @@
  * fleet. `equivalentSearch()` spells out the SEARCH Grafana sends, so limits can be checked here, before deploying.
  *
  * CloudWatch limits that shape the plan (see /work/shared/reference/cloudwatch-and-slo.md):
- * - a SEARCH returns at most 500 series, and a GetMetricData call reads at most 500 metrics;
+ * - a SEARCH returns at most 500 series, and a GetMetricData call reads at most 500 metrics and returns at most 100,800
+ *   datapoints;
  * - a search expression is at most 1,024 characters and a graph holds at most 100 of them ("Search expression
  *   limits", CloudWatch user guide; GetMetricData itself accepts 2,048 characters per expression);
  * - cost is $0.01 per 1,000 metrics requested, so a SEARCH returning n series costs n metrics.
@@ -17,6 +18,8 @@ import { DIMENSION, METRICS_NAMESPACE, type ServiceName } from '../../contract/t
 export const CLOUDWATCH_LIMITS = {
   maxSeriesPerSearch: 500,
   maxMetricsPerGetMetricData: 500,
+  /** Datapoints a GetMetricData call returns (metrics × datapoints per series). */
+  maxDatapointsPerGetMetricData: 100_800,
   maxSearchExpressionChars: 1024,
   /** SEARCH expressions per graph (one Grafana panel = one graph). */
   maxSearchesPerGraph: 100,

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { testFleet, testTenant } from '../testing/fleet-model';
 import { loadFleet } from '..';
-import { sloClasses, sloRuleGroups, type SloAlertRule } from './slo-rules';
+import { datapointsPerSeries, maxTenantsPerRule, queryPeriodSeconds, sloClasses, sloRuleGroups, type SloAlertRule } from './slo-rules';
 import { generateFleet } from './generated-fleet';
 import { CLOUDWATCH_LIMITS, equivalentSearch, maxSeries } from './cloudwatch-queries';
 import type { FleetModel, TenantModel } from './types';
@@ -85,11 +85,13 @@ describe('SLO rule groups', () => {
     }
   });
 
-  test('at 500 tenants every rule query stays within one GetMetricData call and a 1,024-character SEARCH', () => {
+  test('at 500 tenants every rule query stays within one GetMetricData call (500 metrics, 100,800 datapoints) and a 1,024-character SEARCH', () => {
     const fleet = generateFleet(withTenants(testFleet(['acme', 'globex']), [testTenant('acme'), testTenant('globex'), goldTenant('initech')]), 500);
     for (const rule of allRules(fleet)) {
       const metrics = rule.queries.reduce((n, q) => n + maxSeries(q, fleet.tenants.length), 0);
       expect(metrics).toBeLessThanOrEqual(CLOUDWATCH_LIMITS.maxMetricsPerGetMetricData);
+      const datapoints = rule.queries.reduce((n, q) => n + maxSeries(q, fleet.tenants.length) * datapointsPerSeries(rule.window, q.periodSeconds!), 0);
+      expect(datapoints).toBeLessThanOrEqual(CLOUDWATCH_LIMITS.maxDatapointsPerGetMetricData);
       for (const q of rule.queries) expect((equivalentSearch(q) ?? '').length).toBeLessThanOrEqual(CLOUDWATCH_LIMITS.maxSearchExpressionChars);
     }
     // every tenant is evaluated by exactly one rule per (SLI, window pair)
@@ -109,13 +111,35 @@ describe('SLO rule groups', () => {
     for (const rule of rules) expect(rule.uid.length).toBeLessThanOrEqual(40);
   });
 
-  test('reads each metric once for both windows: period = short window, range = long window', () => {
+  test('reads each metric once for both windows: period ≤ the evaluation interval, range = long window', () => {
     const rule = allRules(testFleet()).find((r) => r.sli === 'availability' && r.window.id === 'page-1h')!;
     const [bad, total] = rule.stages;
     expect(bad.model).toMatchObject({ metricName: 'GatewayServerErrors', statistic: 'Sum', period: '300', dimensions: { Service: 'api', Tenant: '*' } });
     expect(total.model).toMatchObject({ metricName: 'GatewayRequests', period: '300' });
     expect(bad.relativeTimeRange).toEqual({ from: 3600 + 60, to: 60 });
     expect(rule.condition).toBe('H');
+  });
+
+  test('the query period is the largest whole minute dividing both windows and ≤ the interval (the long-window sum misses < one interval)', () => {
+    const periods = sloRuleGroups(testFleet()).map((g) => {
+      const rule = g.rules.find((r) => r.sli === 'availability')!;
+      return [g.windowId, g.intervalSeconds, rule.queries.map((q) => q.periodSeconds), rule.stages.slice(0, 2).map((s) => s.model.period)];
+    });
+    expect(periods).toEqual([
+      ['page-1h', 300, [300, 300], ['300', '300']],
+      ['page-6h', 900, [900, 900], ['900', '900']],
+      ['ticket-1d', 1800, [1800, 1800], ['1800', '1800']],
+      ['ticket-3d', 3600, [3600, 3600], ['3600', '3600']],
+    ]);
+    // other SLO windows: whole minutes dividing both (rounded) windows
+    expect(queryPeriodSeconds({ longWindowMinutes: 14, shortWindowMinutes: 1 }, 300)).toBe(60);
+    expect(queryPeriodSeconds({ longWindowMinutes: 168, shortWindowMinutes: 14 }, 900)).toBe(840);
+    expect(queryPeriodSeconds({ longWindowMinutes: 60, shortWindowMinutes: 5 }, 3600)).toBe(300);
+    expect(queryPeriodSeconds({ longWindowMinutes: 1008, shortWindowMinutes: 84 }, 2520)).toBe(2520);
+    expect(queryPeriodSeconds({ longWindowMinutes: 1008, shortWindowMinutes: 84 }, 1800)).toBe(1680);
+    // a long window at a short period is split by datapoints (100,800 per call ÷ 2 metrics ÷ points per series)
+    expect(maxTenantsPerRule({ longWindowMinutes: 3 * 24 * 60 }, 3600)).toBe(250);
+    expect(maxTenantsPerRule({ longWindowMinutes: 9 * 24 * 60 }, 3600)).toBe(233);
   });
 
   test('the short window reads the newest bucket of a resampled grid (a sparse bad metric cannot reuse an old bucket)', () => {

@@ -9,13 +9,18 @@
  * number of tenants; only the series count (unavoidably one per tenant) grows with the fleet. A class larger than what
  * one SEARCH may return or spell out is split into chunks of sorted tenant ids.
  *
- * Each rule reads each metric ONCE for both windows: the query's period is the SHORT window and its range is the LONG
- * window (exactly 12 short windows), so `sum` over the range is the long-window count and `last` is the short-window
- * count. That halves the metrics requested compared with one query per window.
+ * Each rule reads each metric ONCE for both windows: the query's range is the LONG window and its period is the largest
+ * whole minute that divides both windows and is ≤ the group's evaluation interval (`queryPeriodSeconds`), so `sum` over
+ * the range is the long-window count and a `sum` resample onto the short-window grid, read with `last`, is the
+ * short-window count. That halves the metrics requested compared with one query per window (cost is per metric, not
+ * per datapoint). The period is ≤ the interval because CloudWatch returns period-aligned buckets that START inside the
+ * range: with period P the long-window sum covers between L − P and L, so P = the short window made the tickets fire up
+ * to one short window early (3×: 22 h 30 m instead of 24 h).
  */
 import { SLI, type SliName } from '../../contract/telemetry';
 import { tenantDetailPath } from './dashboard-links';
 import {
+  CLOUDWATCH_LIMITS,
   cloudWatchTarget,
   planTenantSelections,
   tenantMetric,
@@ -46,6 +51,46 @@ export const EVALUATION_INTERVAL_SECONDS: Readonly<Record<string, number>> = {
  * bucket would under-count the short window.
  */
 export const QUERY_END_OFFSET_SECONDS = 60;
+
+/** Evaluation interval of a window pair's rule group (seconds): the table above, else half the short window (≥ 60 s). */
+export function evaluationIntervalSeconds(window: Pick<BurnRateThreshold, 'id' | 'shortWindowMinutes'>): number {
+  return EVALUATION_INTERVAL_SECONDS[window.id] ?? Math.max(60, (window.shortWindowMinutes * 60) / 2);
+}
+
+/**
+ * Period of a rule's queries (seconds): the largest whole number of minutes that divides both windows (so the range
+ * is whole periods and every short window is whole periods of the resample grid) and is ≤ the evaluation interval
+ * (so the period-aligned buckets starting inside the range miss at most one interval of the long window). CloudWatch
+ * periods of a minute or more are whole minutes; 60 s always qualifies.
+ */
+export function queryPeriodSeconds(window: Pick<BurnRateThreshold, 'longWindowMinutes' | 'shortWindowMinutes'>, intervalSeconds: number): number {
+  const common = gcd(window.longWindowMinutes, window.shortWindowMinutes);
+  for (let minutes = Math.min(common, Math.max(1, Math.floor(intervalSeconds / 60))); minutes > 1; minutes--) {
+    if (common % minutes === 0) return minutes * 60;
+  }
+  return 60;
+}
+
+/** Datapoints one series of a rule query returns: the buckets of `period` starting in a range of the long window. */
+export function datapointsPerSeries(window: Pick<BurnRateThreshold, 'longWindowMinutes'>, periodSeconds: number): number {
+  return Math.ceil((window.longWindowMinutes * 60) / periodSeconds);
+}
+
+/**
+ * Tenants one rule may evaluate: two metrics per tenant in one GetMetricData call, which reads ≤ 500 metrics and returns
+ * ≤ 100,800 datapoints (metrics × datapoints per series).
+ */
+export function maxTenantsPerRule(window: Pick<BurnRateThreshold, 'longWindowMinutes'>, periodSeconds: number): number {
+  const metricsPerTenant = 2;
+  const byDatapoints = Math.floor(CLOUDWATCH_LIMITS.maxDatapointsPerGetMetricData / (metricsPerTenant * datapointsPerSeries(window, periodSeconds)));
+  const max = Math.min(Math.floor(CLOUDWATCH_LIMITS.maxMetricsPerGetMetricData / metricsPerTenant), byDatapoints);
+  if (max < 1) throw new RangeError(`a ${window.longWindowMinutes}-minute window at a ${periodSeconds}s period exceeds one GetMetricData call even for one tenant`);
+  return max;
+}
+
+function gcd(a: number, b: number): number {
+  return b === 0 ? a : gcd(b, a % b);
+}
 
 /** An SLO class: tenants that share an objective for one SLI and therefore share alert rules. */
 export interface SloClass {
@@ -143,20 +188,17 @@ export function sloRuleGroups(model: FleetModel, options: AlertingOptions = {}):
     const { service, bad, total } = SLI[sloClass.sli];
     const thresholds = burnRateThresholds(sloClass.target, sloClass.windowDays).filter((t) => t.attainable);
     for (const window of thresholds) {
-      const period = window.shortWindowMinutes * 60;
+      const intervalSeconds = evaluationIntervalSeconds(window);
+      const period = queryPeriodSeconds(window, intervalSeconds);
       const render = (selection: TenantSelection): MetricQuerySpec[] => [
         tenantMetric(service, bad, 'Sum', selection, period),
         tenantMetric(service, total, 'Sum', selection, period),
       ];
-      // two metrics per tenant must fit one GetMetricData call (500 metrics)
-      const selections = planTenantSelections(fleetIds, sloClass.tenantIds, 250, render);
+      // two metrics per tenant must fit one GetMetricData call (500 metrics, 100,800 datapoints)
+      const selections = planTenantSelections(fleetIds, sloClass.tenantIds, maxTenantsPerRule(window, period), render);
       selections.forEach((selection, chunk) => {
         const rule = sloRule(model, sloClass, window, selection, chunk, selections.length, render(selection), options);
-        const group = byWindow.get(window.id) ?? {
-          severity: window.severity,
-          intervalSeconds: EVALUATION_INTERVAL_SECONDS[window.id] ?? Math.max(60, (window.shortWindowMinutes * 60) / 2),
-          rules: [],
-        };
+        const group = byWindow.get(window.id) ?? { severity: window.severity, intervalSeconds, rules: [] };
         group.rules.push(rule);
         byWindow.set(window.id, group);
       });
@@ -184,8 +226,9 @@ function sloRule(
     cloudWatchStage(cloudWatchTarget('B', model.region, totalQuery, { label: "${PROP('Dim.Tenant')}" }), range),
     reduceStage('C', 'A', 'sum', 'dropNN'), // bad events, long window
     reduceStage('D', 'B', 'sum', 'dropNN'), // all events, long window (also the minimum-traffic guard)
-    // CloudWatch returns no point for a period without data (ServerErrors is only emitted on errors), so `last` of the
-    // raw series could be an old bucket: resample onto the short-window grid first (empty buckets → NaN → 0).
+    // The short window is several periods: resample onto the short-window grid, summing the periods of each window
+    // (downsampler sum). CloudWatch also returns no point for a period without data (ServerErrors is only emitted on
+    // errors), so `last` of the raw series could be an old bucket; on the grid an empty window → NaN → 0.
     resampleStage('I', 'A', window.shortWindowMinutes, range),
     resampleStage('J', 'B', window.shortWindowMinutes, range),
     reduceStage('E', 'I', 'last', 'replaceNN'), // bad events, short window (newest bucket; none = 0)

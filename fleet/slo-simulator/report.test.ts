@@ -38,9 +38,9 @@ describe('simulateClass on the fixture fleet (every class: availability, latency
     }
   });
 
-  test('detection at the burn rate itself is within one evaluation interval (+ the 60 s query offset) of the Workbook for 14.4× / 6×', () => {
+  test('detection at the burn rate itself is within one evaluation interval (+ the 60 s query offset) of the Workbook for 14.4× / 6× / 3× / 1×', () => {
     for (const sim of sims) {
-      for (const [scenario, windowId] of [['steady-14.4x', 'page-1h'], ['steady-6x', 'page-6h']] as const) {
+      for (const [scenario, windowId] of [['steady-14.4x', 'page-1h'], ['steady-6x', 'page-6h'], ['steady-3x', 'ticket-1d'], ['steady-1x', 'ticket-3d']] as const) {
         const p = pair(sim, scenario, windowId);
         expect([sim.sloClass, windowId, Math.abs(p.detectionSeconds! - p.workbookSeconds!) <= detectionTolerance(p)]).toEqual([sim.sloClass, windowId, true]);
       }
