@@ -22,14 +22,14 @@ export interface GeneratedManifestOptions {
 
 /**
  * The quotas to request for an account of `n` shipped-mix tenants: what they use (fleet/model/quotas.ts, with the shipped
- * network of 3 AZs and 5 interface endpoints and ~410 GiB / ~38 reserved executions per tenant: ingest maxConcurrency + API reserved concurrency + 1 migrate) plus 15 % headroom,
+ * network of 3 AZs and 5 interface endpoints and ~410 GiB / ~38 reserved executions per tenant on average — ingest maxConcurrency + API reserved concurrency + 1 migrate; 60 leaves room for a cell that draws the heavier tenants) plus 15 % headroom,
  * rounded up to hundreds; only the ones above their AWS default.
  */
 export function quotasFor(n: number): Partial<Record<QuotaKey, number>> {
   const need: Partial<Record<QuotaKey, number>> = {
     rdsDbInstances: n,
     rdsTotalStorageGb: n * 500,
-    lambdaConcurrentExecutions: n * 40 + 100,
+    lambdaConcurrentExecutions: n * 60 + 100,
     lambdaVpcNetworkInterfaces: (n + 5) * 3,
     vpcSecurityGroups: 2 * n + 2,
     apiGatewayUsagePlans: n,
